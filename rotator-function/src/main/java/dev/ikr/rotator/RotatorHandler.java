@@ -1,0 +1,82 @@
+package dev.ikr.rotator;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ikr.aws.AwsCallCounter;
+import dev.ikr.aws.AwsClients;
+import dev.ikr.config.RotatorConfig;
+import dev.ikr.log.JsonLog;
+import dev.ikr.rotation.Rotator;
+import dev.ikr.rotation.RunSummary;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The rotator Lambda, invoked by the EventBridge schedule. Thin: it reads the account from the
+ * function's ARN, runs the {@link Rotator} and returns its summary; when a user failed it ends in
+ * error, carrying the same summary.
+ */
+public final class RotatorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+
+    private static final JsonLog LOG = JsonLog.forClass(RotatorHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RotatorConfig config;
+    private final Rotator rotator;
+    private final AwsCallCounter callCounter;
+
+    /** Used by Lambda: configuration from the environment, validated once, clients built once. */
+    public RotatorHandler() {
+        this(RotatorConfig.from(System.getenv()), new AwsClients(), Clock.systemUTC());
+    }
+
+    /** Used by {@code scripts/ikr invoke rotator --now} and tests: the same wiring with a chosen clock. */
+    public RotatorHandler(RotatorConfig config, AwsClients clients, Clock clock) {
+        this(config, RotatorWiring.rotator(config, clients, clock), clients.callCounter());
+    }
+
+    public RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter) {
+        this.config = config;
+        this.rotator = rotator;
+        this.callCounter = callCounter;
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        Map<String, Long> callsBefore = callCounter.snapshot();
+        RunSummary summary = rotator.run(accountId(context), Rotator.Mode.APPLY);
+        Map<String, Object> response = summary.toResponse(callCounter.since(callsBefore));
+        LOG.info("run finished", Map.of("counts", response.get("counts"),
+                "totalAwsCalls", response.get("totalAwsCalls")));
+        if (summary.anyFailed()) {
+            long failed = summary.users().stream().filter(user -> user.action() == dev.ikr.rotation.Action.FAILED)
+                    .count();
+            throw new RotationRunFailedException(failed + " user(s) failed; every other user was handled; summary: "
+                    + toJson(response), response);
+        }
+        return response;
+    }
+
+    /** {@code ACCOUNT_ID} if set, else the account in the invoked function's ARN. */
+    private String accountId(Context context) {
+        return config.accountId().orElseGet(() -> {
+            String arn = context == null ? null : context.getInvokedFunctionArn();
+            String[] parts = arn == null ? new String[0] : arn.split(":");
+            if (parts.length < 5 || parts[4].isBlank()) {
+                throw new IllegalStateException(
+                        "the account id is unknown: the invocation has no function ARN and ACCOUNT_ID is not set");
+            }
+            return parts[4];
+        });
+    }
+
+    private static String toJson(Map<String, Object> response) {
+        try {
+            return JSON.writeValueAsString(response);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(response.get("counts"));
+        }
+    }
+}

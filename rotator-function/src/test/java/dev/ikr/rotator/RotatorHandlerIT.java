@@ -1,0 +1,404 @@
+package dev.ikr.rotator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ikr.aws.AwsClients;
+import dev.ikr.aws.DynamoPendingDeletions;
+import dev.ikr.aws.IamDirectory;
+import dev.ikr.aws.SesMailer;
+import dev.ikr.aws.SsmSecretStore;
+import dev.ikr.config.RotatorConfig;
+import dev.ikr.lambda.LocalContext;
+import dev.ikr.mail.MessageRenderer;
+import dev.ikr.rotation.Rotator;
+import dev.ikr.testbed.LogCapture;
+import dev.ikr.testbed.Moto;
+import dev.ikr.testbed.MotoExtension;
+import dev.ikr.testbed.PythonFernet;
+import dev.ikr.testbed.TestAccount;
+import dev.ikr.testbed.TestAccount.SentMail;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The real rotator handler against moto over HTTP: what a key owner and an operator would see. */
+@ExtendWith(MotoExtension.class)
+class RotatorHandlerIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern TOKEN = Pattern.compile("gAAAAA[A-Za-z0-9_=-]+");
+
+    @RegisterExtension
+    final LogCapture logs = new LogCapture();
+
+    private final TestAccount account = new TestAccount(Moto.shared());
+    private final Clock hundredDaysLater = Clock.offset(Clock.systemUTC(), Duration.ofDays(100));
+
+    @BeforeEach
+    void setUp() {
+        account.createTable().verifySender();
+    }
+
+    @Test
+    void rotatesKey_whenOlderThanRotateAfterDays_andMailsItEncrypted() throws Exception {
+        account.createUser("alice", Map.of("IKR:EMAIL", "alice@example.com"));
+        String oldKey = account.createKey("alice");
+
+        Map<String, Object> response = invoke(config(Map.of()), hundredDaysLater);
+
+        List<String> keys = account.keyIds("alice");
+        assertThat(keys).hasSize(2).contains(oldKey);
+        String newKey = keys.stream().filter(id -> !id.equals(oldKey)).findFirst().orElseThrow();
+        assertThat(userEntry(response, "alice")).containsEntry("action", "rotated")
+                .containsEntry("oldKeyId", oldKey).containsEntry("newKeyId", newKey);
+
+        Map<String, AttributeValue> item = account.item("alice", oldKey).orElseThrow();
+        assertThat(item.get("state").s()).isEqualTo("pending_deletion");
+        assertThat(item.get("new_ak").s()).isEqualTo(newKey);
+        assertThat(item.get("email").s()).isEqualTo("alice@example.com");
+        long expectedDeleteOn = hundredDaysLater.instant().plus(Duration.ofDays(5)).getEpochSecond();
+        assertThat(Long.parseLong(item.get("delete_on").n())).isBetween(expectedDeleteOn - 60, expectedDeleteOn);
+
+        assertThat(account.parameterType("/ikr/secret/iam/alice")).contains("SecureString");
+        String encryptionKey = account.parameter("/ikr/secret/iam/alice").orElseThrow();
+        SentMail mail = single(account.sentMailsTo("alice@example.com"));
+        assertThat(mail.from()).isEqualTo(TestAccount.SENDER);
+        assertThat(mail.subject()).contains("alice").contains(Moto.ACCOUNT_ID);
+        assertThat(mail.body()).contains(newKey).contains(oldKey).contains("/ikr/secret/iam/alice")
+                .contains("scripts/ikr decrypt --user alice");
+        List<String> tokens = tokens(mail.body());
+        assertThat(tokens).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(PythonFernet.decrypt(encryptionKey, tokens.get(0))).isEqualTo(newKey);
+        String secret = PythonFernet.decrypt(encryptionKey, tokens.get(1));
+        assertThat(secret).hasSize(40);
+
+        assertNoSecretAnywhere(secret, encryptionKey, response);
+        assertThat(logs.lines()).anyMatch(line -> line.contains("\"user\":\"alice\"") && line.contains("rotated"));
+    }
+
+    @Test
+    void mailsThePlainSecret_whenEncryptionIsOff() {
+        account.createUser("bob", Map.of("IKR:EMAIL", "bob@example.com"));
+        String oldKey = account.createKey("bob");
+
+        Map<String, Object> response = invoke(config(Map.of("ENCRYPT_KEY_PAIR", "false")), hundredDaysLater);
+
+        assertThat(userEntry(response, "bob")).containsEntry("action", "rotated");
+        assertThat(account.parameter("/ikr/secret/iam/bob")).isEmpty();
+        SentMail mail = single(account.sentMailsTo("bob@example.com"));
+        assertThat(mail.body()).contains("aws_secret_access_key").doesNotContain("gAAAAA");
+        Matcher secret = Pattern.compile("aws_secret_access_key = ([A-Za-z0-9/+]{40})").matcher(mail.body());
+        assertThat(secret.find()).isTrue();
+        assertThat(account.item("bob", oldKey)).isPresent();
+        assertNoSecretAnywhere(secret.group(1), secret.group(1), response);
+    }
+
+    @Test
+    void leavesKeyAlone_whenYoungerThanTheLimit_andChangesNothing() {
+        account.createUser("carol", Map.of("IKR:EMAIL", "carol@example.com"));
+        String key = account.createKey("carol");
+
+        Map<String, Object> response = invoke(config(Map.of()), Clock.offset(Clock.systemUTC(), Duration.ofDays(84)));
+
+        assertThat(userEntry(response, "carol")).containsEntry("action", "skipped");
+        assertThat((String) userEntry(response, "carol").get("reason")).startsWith("not_due");
+        assertThat(account.keyIds("carol")).containsExactly(key);
+        assertThat(account.items()).isEmpty();
+        assertThat(account.sentMails()).isEmpty();
+    }
+
+    @Test
+    void rotatesAtExactlyTheLimit() {
+        account.createUser("dave", Map.of("IKR:EMAIL", "dave@example.com"));
+        account.createKey("dave");
+
+        Map<String, Object> response = invoke(config(Map.of()),
+                Clock.offset(Clock.systemUTC(), Duration.ofDays(85).plusMinutes(1)));
+
+        assertThat(userEntry(response, "dave")).containsEntry("action", "rotated");
+        assertThat(account.keyIds("dave")).hasSize(2);
+    }
+
+    @Test
+    void skipsUserWithoutKeys() {
+        account.createUser("erin", Map.of("IKR:EMAIL", "erin@example.com"));
+
+        Map<String, Object> response = invoke(config(Map.of()), hundredDaysLater);
+
+        assertThat(userEntry(response, "erin")).containsEntry("action", "skipped");
+        assertThat(account.keyIds("erin")).isEmpty();
+        assertThat(account.sentMails()).isEmpty();
+    }
+
+    @Test
+    void neverIssuesAnActiveKey_whenTheOnlyKeyWasMadeInactive() {
+        account.createUser("frank", Map.of("IKR:EMAIL", "frank@example.com"));
+        String key = account.createKey("frank");
+        account.deactivateKey("frank", key);
+
+        Map<String, Object> response = invoke(config(Map.of()), hundredDaysLater);
+
+        assertThat(userEntry(response, "frank")).containsEntry("action", "needs_attention");
+        assertThat((String) userEntry(response, "frank").get("reason")).startsWith("inactive_key");
+        assertThat(account.keyIds("frank")).containsExactly(key);
+        assertThat(account.items()).isEmpty();
+        assertThat(account.sentMails()).isEmpty();
+    }
+
+    @Test
+    void deletesNothing_whenTheUserHasTwoKeysUnknownToIkr() {
+        account.createUser("grace", Map.of("IKR:EMAIL", "grace@example.com"));
+        String first = account.createKey("grace");
+        String second = account.createKey("grace");
+
+        Map<String, Object> response = invoke(config(Map.of()), hundredDaysLater);
+
+        assertThat(userEntry(response, "grace")).containsEntry("action", "needs_attention");
+        assertThat((String) userEntry(response, "grace").get("reason")).startsWith("unknown_second_key");
+        assertThat(account.keyIds("grace")).containsExactlyInAnyOrder(first, second);
+        assertThat(account.items()).isEmpty();
+        assertThat(logs.lines()).anyMatch(line -> line.contains("\"level\":\"WARN\"") && line.contains("grace"));
+    }
+
+    @Test
+    void secondRunRightAfterTheFirst_changesNothingAndSendsNoMail() {
+        account.createUser("heidi", Map.of("IKR:EMAIL", "heidi@example.com"));
+        account.createKey("heidi");
+        invoke(config(Map.of()), hundredDaysLater);
+        List<String> keysAfterFirst = account.keyIds("heidi");
+        var itemsAfterFirst = account.items();
+
+        Map<String, Object> second = invoke(config(Map.of()), hundredDaysLater);
+
+        assertThat(userEntry(second, "heidi")).containsEntry("action", "skipped");
+        assertThat((String) userEntry(second, "heidi").get("reason")).startsWith("rotation_in_progress");
+        assertThat(account.keyIds("heidi")).containsExactlyInAnyOrderElementsOf(keysAfterFirst);
+        assertThat(account.items()).isEqualTo(itemsAfterFirst);
+        assertThat(account.sentMails()).hasSize(1);
+    }
+
+    @Test
+    void userTagsOverrideTheEnvironment() {
+        account.createUser("ivan", Map.of("IKR:EMAIL", "ivan@example.com", "IKR:ROTATE_AFTER_DAYS", "30",
+                "IKR:DELETE_AFTER_DAYS", "2"));
+        String ivansKey = account.createKey("ivan");
+        account.createUser("judy", Map.of("IKR:EMAIL", "judy@example.com"));
+        account.createKey("judy");
+        Clock fortyDaysLater = Clock.offset(Clock.systemUTC(), Duration.ofDays(40));
+
+        Map<String, Object> response = invoke(config(Map.of()), fortyDaysLater);
+
+        assertThat(userEntry(response, "ivan")).containsEntry("action", "rotated");
+        assertThat(userEntry(response, "judy")).containsEntry("action", "skipped");
+        long deleteOn = Long.parseLong(account.item("ivan", ivansKey).orElseThrow().get("delete_on").n());
+        long expected = fortyDaysLater.instant().plus(Duration.ofDays(2)).getEpochSecond();
+        assertThat(deleteOn).isBetween(expected - 60, expected);
+    }
+
+    @Test
+    void readsTagKeysInAnyCase_andIgnoresUntaggedUsers() {
+        account.createUser("kim", Map.of("ikr:email", "kim@example.com", "Ikr:Rotate_After_Days", "10"));
+        account.createKey("kim");
+        account.createUser("untagged", Map.of("team", "platform"));
+        String untaggedKey = account.createKey("untagged");
+
+        Map<String, Object> response = invoke(config(Map.of()), Clock.offset(Clock.systemUTC(), Duration.ofDays(11)));
+
+        assertThat(userEntry(response, "kim")).containsEntry("action", "rotated");
+        assertThat(users(response)).extracting(entry -> entry.get("user")).containsExactly("kim");
+        assertThat(account.keyIds("untagged")).containsExactly(untaggedKey);
+        @SuppressWarnings("unchecked")
+        Map<String, Number> calls = (Map<String, Number>) response.get("awsCalls");
+        assertThat(calls.get("iam:ListAccessKeys").intValue()).isEqualTo(1);
+        assertThat(calls.get("iam:GetAccountAuthorizationDetails").intValue()).isEqualTo(1);
+        assertThat(calls).doesNotContainKey("iam:ListUserTags");
+    }
+
+    @Test
+    void joinsInstructionsInNumericOrder() {
+        var tags = new HashMap<String, String>();
+        tags.put("IKR:EMAIL", "leo@example.com");
+        tags.put("IKR:INSTRUCTION_10", "step-ten");
+        tags.put("IKR:INSTRUCTION_2", "step-two");
+        tags.put("IKR:INSTRUCTION_0", "step-zero");
+        tags.put("IKR:INSTRUCTION_1", "step-one");
+        tags.put("IKR:INSTRUCTION_11", "step-eleven <b>&");
+        account.createUser("leo", tags);
+        account.createKey("leo");
+
+        invoke(config(Map.of()), hundredDaysLater);
+
+        String body = single(account.sentMailsTo("leo@example.com")).body();
+        assertThat(body).containsSubsequence("step-zero", "step-one", "step-two", "step-ten", "step-eleven");
+        assertThat(body).contains("step-eleven &lt;b&gt;&amp;").doesNotContain("<b>&");
+    }
+
+    @Test
+    void failedMail_leavesExactlyTheOldKeyAndNothingScheduled_andTheRunEndsInError() {
+        account.createUser("mallory", Map.of("IKR:EMAIL", "mallory@example.com"));
+        String oldKey = account.createKey("mallory");
+        RotatorConfig unverifiedSender = config(Map.of("MAIL_FROM", "not-verified@example.com"));
+
+        assertThatThrownBy(() -> invoke(unverifiedSender, hundredDaysLater))
+                .isInstanceOfSatisfying(RotationRunFailedException.class, failure -> {
+                    assertThat(failure.getMessage()).contains("1 user(s) failed");
+                    assertThat(userEntry(failure.summary(), "mallory")).containsEntry("action", "failed");
+                });
+
+        assertThat(account.keyIds("mallory")).containsExactly(oldKey);
+        assertThat(account.items()).isEmpty();
+        assertThat(account.sentMails()).isEmpty();
+
+        Map<String, Object> retry = invoke(config(Map.of()), hundredDaysLater);
+        assertThat(userEntry(retry, "mallory")).containsEntry("action", "rotated");
+        assertThat(account.keyIds("mallory")).hasSize(2);
+    }
+
+    @Test
+    void runThatDiedAfterCreatingTheKey_isRepairedByTheNextRun() {
+        account.createUser("niaj", Map.of("IKR:EMAIL", "niaj@example.com"));
+        String oldKey = account.createKey("niaj");
+        RotatorConfig config = config(Map.of());
+        var clients = new AwsClients();
+        Rotator dyingRotator = new Rotator(new IamDirectory(clients.iam()),
+                new DynamoPendingDeletions(clients.dynamoDb(), TestAccount.TABLE), new SsmSecretStore(clients.ssm()),
+                message -> {
+                    throw new LambdaTimedOut();
+                },
+                new MessageRenderer(), new Rotator.Options(config.policy(), true, 1), hundredDaysLater,
+                new SecureRandom());
+        var dyingHandler = new RotatorHandler(config, dyingRotator, clients.callCounter());
+
+        assertThatThrownBy(() -> dyingHandler.handleRequest(Map.of(), context())).isInstanceOf(LambdaTimedOut.class);
+        List<String> afterCrash = account.keyIds("niaj");
+        assertThat(afterCrash).hasSize(2);
+        String undelivered = afterCrash.stream().filter(id -> !id.equals(oldKey)).findFirst().orElseThrow();
+        assertThat(account.item("niaj", oldKey).orElseThrow().get("state").s()).isEqualTo("rotating");
+
+        Map<String, Object> response = invoke(config, hundredDaysLater);
+
+        assertThat(userEntry(response, "niaj")).containsEntry("action", "rotated");
+        assertThat((String) userEntry(response, "niaj").get("reason")).contains("undelivered key " + undelivered);
+        List<String> keys = account.keyIds("niaj");
+        assertThat(keys).hasSize(2).contains(oldKey).doesNotContain(undelivered);
+        assertThat(account.item("niaj", oldKey).orElseThrow().get("state").s()).isEqualTo("pending_deletion");
+        SentMail mail = single(account.sentMailsTo("niaj@example.com"));
+        assertThat(mail.body()).contains(undelivered);
+    }
+
+    @Test
+    void oneMisconfiguredUser_doesNotStopTheOthers() {
+        account.createUser("olivia", Map.of("IKR:EMAIL", "olivia@example.com"));
+        account.createKey("olivia");
+        account.createUser("peggy", Map.of("IKR:EMAIL", "peggy@example.com", "IKR:DELETE_AFTER_DAYS", "abc"));
+        String peggysKey = account.createKey("peggy");
+        account.createUser("rupert", Map.of("IKR:EMAIL", "rupert@example.com"));
+        account.createKey("rupert");
+
+        Map<String, Object> response = invoke(config(Map.of()), hundredDaysLater);
+
+        assertThat(userEntry(response, "olivia")).containsEntry("action", "rotated");
+        assertThat(userEntry(response, "rupert")).containsEntry("action", "rotated");
+        assertThat(userEntry(response, "peggy")).containsEntry("action", "misconfigured");
+        assertThat((String) userEntry(response, "peggy").get("reason")).contains("IKR:DELETE_AFTER_DAYS").contains("abc");
+        assertThat(account.keyIds("peggy")).containsExactly(peggysKey);
+        assertThat(account.sentMailsTo("peggy@example.com")).isEmpty();
+        assertThat(account.sentMails()).hasSize(2);
+    }
+
+    @Test
+    void reportsABadEmailTag_asMisconfigured() {
+        account.createUser("sybil", Map.of("IKR:EMAIL", "not an address"));
+        String key = account.createKey("sybil");
+
+        Map<String, Object> response = invoke(config(Map.of()), hundredDaysLater);
+
+        assertThat(userEntry(response, "sybil")).containsEntry("action", "misconfigured");
+        assertThat(account.keyIds("sybil")).containsExactly(key);
+    }
+
+    @Test
+    void takesTheAccountIdFromTheFunctionArn_unlessAccountIdIsSet() {
+        account.createUser("trent", Map.of("IKR:EMAIL", "trent@example.com"));
+        account.createKey("trent");
+        account.createUser("uma", Map.of("IKR:EMAIL", "uma@example.com"));
+        account.createKey("uma");
+
+        invoke(config(Map.of("ACCOUNT_ID", "210987654321")), hundredDaysLater);
+
+        assertThat(account.sentMails()).allSatisfy(mail -> assertThat(mail.subject()).contains("210987654321"));
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    private static final class LambdaTimedOut extends Error {
+        LambdaTimedOut() {
+            super("simulated end of the Lambda process", null, false, false);
+        }
+    }
+
+    private static RotatorConfig config(Map<String, String> overrides) {
+        var env = new HashMap<String, String>();
+        env.put("IAM_KEY_ROTATOR_TABLE", TestAccount.TABLE);
+        env.put("MAIL_FROM", TestAccount.SENDER);
+        env.putAll(overrides);
+        return RotatorConfig.from(env);
+    }
+
+    private static LocalContext context() {
+        return LocalContext.forAccount("ikr-rotator", Moto.REGION, Moto.ACCOUNT_ID);
+    }
+
+    private static Map<String, Object> invoke(RotatorConfig config, Clock clock) {
+        return new RotatorHandler(config, new AwsClients(), clock).handleRequest(Map.of(), context());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> users(Map<String, Object> response) {
+        return (List<Map<String, Object>>) response.get("users");
+    }
+
+    private static Map<String, Object> userEntry(Map<String, Object> response, String user) {
+        return users(response).stream().filter(entry -> user.equals(entry.get("user"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no entry for " + user + " in " + response));
+    }
+
+    private static <T> T single(List<T> list) {
+        assertThat(list).hasSize(1);
+        return list.getFirst();
+    }
+
+    private static List<String> tokens(String body) {
+        Matcher matcher = TOKEN.matcher(body);
+        var found = new java.util.LinkedHashSet<String>();
+        while (matcher.find()) {
+            found.add(matcher.group());
+        }
+        return List.copyOf(found);
+    }
+
+    private void assertNoSecretAnywhere(String secret, String encryptionKey, Map<String, Object> response) {
+        try {
+            String responseJson = JSON.writeValueAsString(response);
+            assertThat(responseJson).doesNotContain(secret).doesNotContain(encryptionKey);
+            assertThat(logs.all()).doesNotContain(secret).doesNotContain(encryptionKey);
+            assertThat(account.items().toString()).doesNotContain(secret).doesNotContain(encryptionKey);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+}

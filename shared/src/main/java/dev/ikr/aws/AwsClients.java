@@ -1,0 +1,62 @@
+package dev.ikr.aws;
+
+import dev.ikr.util.Lazy;
+import java.time.Duration;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * One lazily built SDK client per service, sharing one lightweight HTTP client, the standard retry
+ * mode and the call counter. Region, credentials and {@code AWS_ENDPOINT_URL} come from the SDK's
+ * own environment lookup: nothing here hard-codes an endpoint.
+ */
+public final class AwsClients {
+
+    private final AwsCallCounter callCounter = new AwsCallCounter();
+    private final Lazy<SdkHttpClient> http = Lazy.of(() -> UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(5))
+            .socketTimeout(Duration.ofSeconds(20))
+            .build());
+    private final Lazy<IamClient> iam = Lazy.of(() -> IamClient.builder()
+            .httpClient(http.get()).overrideConfiguration(overrides()).build());
+    private final Lazy<DynamoDbClient> dynamoDb = Lazy.of(() -> DynamoDbClient.builder()
+            .httpClient(http.get()).overrideConfiguration(overrides()).build());
+    private final Lazy<SsmClient> ssm = Lazy.of(() -> SsmClient.builder()
+            .httpClient(http.get()).overrideConfiguration(overrides()).build());
+    private final Lazy<SesClient> ses = Lazy.of(() -> SesClient.builder()
+            .httpClient(http.get()).overrideConfiguration(overrides()).build());
+
+    public IamClient iam() {
+        return iam.get();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb.get();
+    }
+
+    public SsmClient ssm() {
+        return ssm.get();
+    }
+
+    public SesClient ses() {
+        return ses.get();
+    }
+
+    public AwsCallCounter callCounter() {
+        return callCounter;
+    }
+
+    private ClientOverrideConfiguration overrides() {
+        return ClientOverrideConfiguration.builder()
+                .retryStrategy(RetryMode.STANDARD)
+                .addExecutionInterceptor(callCounter)
+                .apiCallTimeout(Duration.ofSeconds(60))
+                .build();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.ikr.aws;
+
+import dev.ikr.domain.RecordState;
+import dev.ikr.domain.RotationRecord;
+import dev.ikr.port.PendingDeletions;
+import dev.ikr.port.RotationConflictException;
+import dev.ikr.log.JsonLog;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * The rotation table over the DynamoDB low-level client. Attribute names: {@code user} (hash),
+ * {@code ak} (range, the old key id), {@code email}, {@code state}, {@code new_ak},
+ * {@code started_at}, {@code delete_on} (epoch seconds, the TTL), {@code attempts}, {@code reason}.
+ */
+public final class DynamoPendingDeletions implements PendingDeletions {
+
+    private static final JsonLog LOG = JsonLog.forClass(DynamoPendingDeletions.class);
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public DynamoPendingDeletions(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+    }
+
+    @Override
+    public List<RotationRecord> all() {
+        var records = new ArrayList<RotationRecord>();
+        for (Map<String, AttributeValue> item :
+                dynamoDb.scanPaginator(request -> request.tableName(table).consistentRead(true)).items()) {
+            try {
+                records.add(RotationTableItems.toRecord(item));
+            } catch (IllegalArgumentException | DateTimeException malformed) {
+                LOG.error("unreadable table record skipped", Map.of(
+                        "table", table, "user", describe(item, RotationTableItems.USER),
+                        "keyId", describe(item, RotationTableItems.OLD_KEY), "reason", malformed.getMessage()));
+            }
+        }
+        return records;
+    }
+
+    @Override
+    public void recordIntent(RotationRecord intent) {
+        try {
+            dynamoDb.putItem(request -> request
+                    .tableName(table)
+                    .item(RotationTableItems.toItem(intent))
+                    .conditionExpression("attribute_not_exists(#user)")
+                    .expressionAttributeNames(Map.of("#user", RotationTableItems.USER)));
+        } catch (ConditionalCheckFailedException taken) {
+            throw new RotationConflictException(intent.user(), intent.oldKeyId());
+        }
+    }
+
+    @Override
+    public void recordNewKey(String user, String oldKeyId, String newKeyId) {
+        update(user, oldKeyId, "SET #new = :new", Map.of("#new", RotationTableItems.NEW_KEY),
+                Map.of(":new", s(newKeyId)));
+    }
+
+    @Override
+    public void scheduleDeletion(String user, String oldKeyId, String newKeyId, Instant deleteOn) {
+        update(user, oldKeyId, "SET #state = :pending, #new = :new, #deleteOn = :deleteOn",
+                Map.of("#new", RotationTableItems.NEW_KEY, "#deleteOn", RotationTableItems.DELETE_ON),
+                Map.of(":pending", s(RecordState.PENDING_DELETION.attributeValue()),
+                        ":new", s(newKeyId),
+                        ":deleteOn", AttributeValue.fromN(Long.toString(deleteOn.getEpochSecond()))));
+    }
+
+    @Override
+    public void removeIntent(String user, String oldKeyId) {
+        try {
+            dynamoDb.deleteItem(request -> request
+                    .tableName(table)
+                    .key(RotationTableItems.key(user, oldKeyId))
+                    .conditionExpression("#state = :rotating")
+                    .expressionAttributeNames(Map.of("#state", RotationTableItems.STATE))
+                    .expressionAttributeValues(Map.of(":rotating", s(RecordState.ROTATING.attributeValue()))));
+        } catch (ConditionalCheckFailedException notAnIntent) {
+            // already removed, or no longer an intent: nothing of ours to remove
+        }
+    }
+
+    /** Updates an intent; fails if the record is gone or is no longer an intent. */
+    private void update(String user, String oldKeyId, String expression, Map<String, String> names,
+            Map<String, AttributeValue> values) {
+        var allNames = new HashMap<>(names);
+        allNames.put("#state", RotationTableItems.STATE);
+        var allValues = new HashMap<>(values);
+        allValues.put(":rotating", s(RecordState.ROTATING.attributeValue()));
+        try {
+            dynamoDb.updateItem(request -> request
+                    .tableName(table)
+                    .key(RotationTableItems.key(user, oldKeyId))
+                    .updateExpression(expression)
+                    .conditionExpression("#state = :rotating")
+                    .expressionAttributeNames(allNames)
+                    .expressionAttributeValues(allValues));
+        } catch (ConditionalCheckFailedException changed) {
+            throw new RotationConflictException(user, oldKeyId);
+        }
+    }
+
+    private static String describe(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.s() == null ? "?" : value.s();
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.ikr.aws;
+
+import dev.ikr.domain.RecordState;
+import dev.ikr.domain.RotationRecord;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The mapping between a {@link RotationRecord} and the table's item. The one place that names attributes. */
+public final class RotationTableItems {
+
+    public static final String USER = "user";
+    public static final String OLD_KEY = "ak";
+    public static final String EMAIL = "email";
+    public static final String STATE = "state";
+    public static final String NEW_KEY = "new_ak";
+    public static final String STARTED_AT = "started_at";
+    public static final String DELETE_ON = "delete_on";
+    public static final String ATTEMPTS = "attempts";
+    public static final String REASON = "reason";
+
+    private RotationTableItems() {
+    }
+
+    public static Map<String, AttributeValue> key(String user, String oldKeyId) {
+        return Map.of(USER, AttributeValue.fromS(user), OLD_KEY, AttributeValue.fromS(oldKeyId));
+    }
+
+    public static Map<String, AttributeValue> toItem(RotationRecord record) {
+        var item = new HashMap<>(key(record.user(), record.oldKeyId()));
+        item.put(EMAIL, AttributeValue.fromS(record.email()));
+        item.put(STATE, AttributeValue.fromS(record.state().attributeValue()));
+        item.put(STARTED_AT, AttributeValue.fromS(record.startedAt().toString()));
+        item.put(ATTEMPTS, AttributeValue.fromN(Integer.toString(record.attempts())));
+        record.newKeyId().ifPresent(id -> item.put(NEW_KEY, AttributeValue.fromS(id)));
+        record.deleteOn().ifPresent(at -> item.put(DELETE_ON, AttributeValue.fromN(Long.toString(at.getEpochSecond()))));
+        record.reason().ifPresent(reason -> item.put(REASON, AttributeValue.fromS(reason)));
+        return item;
+    }
+
+    /**
+     * Reads an item. Items written by the original project carry only {@code user}, {@code ak},
+     * {@code email} and {@code delete_on}: they read as pending deletions.
+     *
+     * @throws IllegalArgumentException naming the attribute that is missing or malformed
+     */
+    public static RotationRecord toRecord(Map<String, AttributeValue> item) {
+        String user = requiredString(item, USER);
+        String oldKey = requiredString(item, OLD_KEY);
+        Optional<Instant> deleteOn = number(item, DELETE_ON).map(Instant::ofEpochSecond);
+        RecordState state = string(item, STATE).map(RecordState::fromAttributeValue)
+                .orElse(deleteOn.isPresent() ? RecordState.PENDING_DELETION : RecordState.NEEDS_ATTENTION);
+        Instant startedAt = string(item, STARTED_AT).map(Instant::parse).orElse(Instant.EPOCH);
+        return new RotationRecord(user, oldKey, string(item, EMAIL).orElse(""), state, string(item, NEW_KEY),
+                deleteOn, startedAt, number(item, ATTEMPTS).map(Math::toIntExact).orElse(0), string(item, REASON));
+    }
+
+    private static String requiredString(Map<String, AttributeValue> item, String name) {
+        return string(item, name).filter(value -> !value.isBlank())
+                .orElseThrow(() -> new IllegalArgumentException("the record has no '" + name + "' string attribute"));
+    }
+
+    private static Optional<String> string(Map<String, AttributeValue> item, String name) {
+        return Optional.ofNullable(item.get(name)).map(AttributeValue::s);
+    }
+
+    private static Optional<Long> number(Map<String, AttributeValue> item, String name) {
+        return Optional.ofNullable(item.get(name)).map(AttributeValue::n).map(value -> {
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the record's '" + name + "' attribute is not a whole number");
+            }
+        });
+    }
+}

@@ -1,0 +1,89 @@
+package dev.ikr.config;
+
+import dev.ikr.domain.Days;
+import dev.ikr.domain.EmailAddress;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Typed reads of environment variables, each failing with one sentence that names the variable. */
+final class Environment {
+
+    private final Map<String, String> env;
+
+    Environment(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    Optional<String> optional(String name) {
+        return Optional.ofNullable(env.get(name)).map(String::strip).filter(value -> !value.isEmpty());
+    }
+
+    String required(String name, String meaning) {
+        return optional(name).orElseThrow(() -> new ConfigurationException(
+                name + " is required: set it to " + meaning + "."));
+    }
+
+    int days(String name, int defaultValue) {
+        return optional(name).map(value -> parse(name, value, raw -> Days.parse(raw, name))).orElse(defaultValue);
+    }
+
+    int positiveInt(String name, int defaultValue, int max) {
+        return optional(name).map(value -> parse(name, value, raw -> {
+            try {
+                int parsed = Integer.parseInt(raw);
+                if (parsed >= 1 && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException(name + " must be a whole number from 1 to " + max + ", not '" + raw + "'");
+        })).orElse(defaultValue);
+    }
+
+    boolean bool(String name, boolean defaultValue) {
+        return optional(name).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new ConfigurationException(name + " must be true or false, not '" + value + "'.");
+        }).orElse(defaultValue);
+    }
+
+    EmailAddress email(String name) {
+        String value = required(name, "the sender address of the mails, e.g. ikr@example.com");
+        return parse(name, value, raw -> {
+            try {
+                return EmailAddress.of(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + " must be a mail address: " + e.getMessage());
+            }
+        });
+    }
+
+    <E extends Enum<E>> E oneOf(String name, Class<E> type, E defaultValue) {
+        return optional(name).map(value -> {
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equalsIgnoreCase(value)) {
+                    return constant;
+                }
+            }
+            String allowed = Arrays.stream(type.getEnumConstants())
+                    .map(constant -> constant.name().toLowerCase(Locale.ROOT))
+                    .collect(Collectors.joining(", "));
+            throw new ConfigurationException(name + " must be one of " + allowed + ", not '" + value + "'.");
+        }).orElse(defaultValue);
+    }
+
+    private static <T> T parse(String name, String value, Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw new ConfigurationException(message.endsWith(".") ? message : message + ".");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.ikr.config;
+
+import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.RotationPolicy;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every environment variable the rotator reads, typed and validated once at cold start. Names and
+ * defaults are the original project's.
+ *
+ * @param tableName {@code IAM_KEY_ROTATOR_TABLE}
+ * @param policy {@code ROTATE_AFTER_DAYS} (85) and {@code DELETE_AFTER_DAYS} (5)
+ * @param encryptKeyPair {@code ENCRYPT_KEY_PAIR} (true)
+ * @param mailClient {@code MAIL_CLIENT} (ses)
+ * @param mailFrom {@code MAIL_FROM}
+ * @param accountId {@code ACCOUNT_ID}, overriding the account of the invoked function's ARN
+ * @param maxConcurrency {@code MAX_CONCURRENCY} (4): users handled at once
+ */
+public record RotatorConfig(
+        String tableName,
+        RotationPolicy policy,
+        boolean encryptKeyPair,
+        MailClient mailClient,
+        EmailAddress mailFrom,
+        Optional<String> accountId,
+        int maxConcurrency) {
+
+    public static final int DEFAULT_ROTATE_AFTER_DAYS = 85;
+    public static final int DEFAULT_DELETE_AFTER_DAYS = 5;
+    public static final int DEFAULT_MAX_CONCURRENCY = 4;
+    private static final int MAX_CONCURRENCY_LIMIT = 64;
+
+    /** @throws ConfigurationException naming the first variable that is missing or wrong */
+    public static RotatorConfig from(Map<String, String> variables) {
+        var env = new Environment(variables);
+        String table = env.required("IAM_KEY_ROTATOR_TABLE", "the name of the DynamoDB table of pending deletions");
+        var policy = new RotationPolicy(
+                env.days("ROTATE_AFTER_DAYS", DEFAULT_ROTATE_AFTER_DAYS),
+                env.days("DELETE_AFTER_DAYS", DEFAULT_DELETE_AFTER_DAYS));
+        boolean encrypt = env.bool("ENCRYPT_KEY_PAIR", true);
+        MailClient mailClient = env.oneOf("MAIL_CLIENT", MailClient.class, MailClient.SES);
+        EmailAddress from = env.email("MAIL_FROM");
+        Optional<String> accountId = env.optional("ACCOUNT_ID");
+        if (accountId.isPresent() && !accountId.get().matches("[0-9]{12}")) {
+            throw new ConfigurationException("ACCOUNT_ID must be a 12-digit AWS account id, not '" + accountId.get() + "'.");
+        }
+        int concurrency = env.positiveInt("MAX_CONCURRENCY", DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT);
+        return new RotatorConfig(table, policy, encrypt, mailClient, from, accountId, concurrency);
+    }
+}

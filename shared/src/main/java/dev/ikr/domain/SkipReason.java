@@ -1,0 +1,28 @@
+package dev.ikr.domain;
+
+import java.util.Locale;
+
+/** Why a user was left alone; some reasons need a person to look. */
+public enum SkipReason {
+    NO_KEYS(false),
+    NOT_DUE(false),
+    ROTATION_IN_PROGRESS(false),
+    INACTIVE_KEY(true),
+    UNKNOWN_SECOND_KEY(true),
+    ONLY_KEY_SCHEDULED_FOR_DELETION(true),
+    AWAITING_ATTENTION(true);
+
+    private final boolean needsAttention;
+
+    SkipReason(boolean needsAttention) {
+        this.needsAttention = needsAttention;
+    }
+
+    public boolean needsAttention() {
+        return needsAttention;
+    }
+
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.ikr.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * What a user's {@code IKR:*} tags ask for. Built by {@link #fromTags(IamUser)}, which validates every
+ * value before anything is created, so a bad tag never leaves a half-rotated user behind.
+ */
+public record UserSettings(
+        EmailAddress email,
+        Optional<Integer> rotateAfterDays,
+        Optional<Integer> deleteAfterDays,
+        List<String> instructions) {
+
+    public static final String ROTATE_AFTER_DAYS_TAG = "IKR:ROTATE_AFTER_DAYS";
+    public static final String DELETE_AFTER_DAYS_TAG = "IKR:DELETE_AFTER_DAYS";
+    public static final String INSTRUCTION_TAG_PREFIX = "IKR:INSTRUCTION_";
+    private static final Pattern INSTRUCTION_INDEX = Pattern.compile("[0-9]{1,4}");
+
+    public UserSettings {
+        java.util.Objects.requireNonNull(email, "email");
+        rotateAfterDays = rotateAfterDays == null ? Optional.empty() : rotateAfterDays;
+        deleteAfterDays = deleteAfterDays == null ? Optional.empty() : deleteAfterDays;
+        instructions = instructions == null ? List.of() : List.copyOf(instructions);
+    }
+
+    /**
+     * Reads the user's tags.
+     *
+     * @throws MisconfiguredUserException naming the first tag that cannot be used
+     */
+    public static UserSettings fromTags(IamUser user) {
+        EmailAddress email;
+        try {
+            email = EmailAddress.of(user.tag(IamUser.EMAIL_TAG).orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw new MisconfiguredUserException(IamUser.EMAIL_TAG + ": " + e.getMessage());
+        }
+        return new UserSettings(
+                email,
+                days(user, ROTATE_AFTER_DAYS_TAG),
+                days(user, DELETE_AFTER_DAYS_TAG),
+                instructions(user));
+    }
+
+    private static Optional<Integer> days(IamUser user, String tag) {
+        try {
+            return user.tag(tag).map(value -> Days.parse(value, tag));
+        } catch (IllegalArgumentException e) {
+            throw new MisconfiguredUserException(e.getMessage());
+        }
+    }
+
+    /** {@code IKR:INSTRUCTION_0..N} in numeric order (0, 1, 2, ... 10, 11), blanks dropped. */
+    private static List<String> instructions(IamUser user) {
+        var byIndex = new TreeMap<Integer, String>();
+        for (Map.Entry<String, String> tag : user.tags().entrySet()) {
+            if (!tag.getKey().startsWith(INSTRUCTION_TAG_PREFIX)) {
+                continue;
+            }
+            String index = tag.getKey().substring(INSTRUCTION_TAG_PREFIX.length());
+            if (!INSTRUCTION_INDEX.matcher(index).matches()) {
+                throw new MisconfiguredUserException(
+                        "tag " + tag.getKey() + " must end in a number, like " + INSTRUCTION_TAG_PREFIX + "0");
+            }
+            if (!tag.getValue().isBlank()) {
+                byIndex.put(Integer.parseInt(index), tag.getValue().strip());
+            }
+        }
+        return new ArrayList<>(byIndex.values());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.ikr.log;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Structured logs: one JSON object per line on standard error (CloudWatch in Lambda, the terminal
+ * with {@code scripts/ikr}, whose standard output stays for results). Callers pass only ids, names
+ * and reasons, never a secret.
+ */
+public final class JsonLog {
+
+    public enum Level { INFO, WARN, ERROR }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static volatile Consumer<String> sink = defaultSink(System.err);
+
+    private final String logger;
+    private final Clock clock;
+
+    private JsonLog(String logger, Clock clock) {
+        this.logger = logger;
+        this.clock = clock;
+    }
+
+    public static JsonLog forClass(Class<?> type) {
+        return new JsonLog(type.getSimpleName(), Clock.systemUTC());
+    }
+
+    /** Redirects every log line (for tests that capture and scan the logs); returns the previous sink. */
+    public static Consumer<String> redirect(Consumer<String> newSink) {
+        Consumer<String> previous = sink;
+        sink = newSink;
+        return previous;
+    }
+
+    public void info(String message, Map<String, ?> fields) {
+        write(Level.INFO, message, fields);
+    }
+
+    public void warn(String message, Map<String, ?> fields) {
+        write(Level.WARN, message, fields);
+    }
+
+    public void error(String message, Map<String, ?> fields) {
+        write(Level.ERROR, message, fields);
+    }
+
+    public void write(Level level, String message, Map<String, ?> fields) {
+        var line = new LinkedHashMap<String, Object>();
+        line.put("timestamp", clock.instant().toString());
+        line.put("level", level.name());
+        line.put("logger", logger);
+        line.put("message", message);
+        line.putAll(fields);
+        try {
+            sink.accept(JSON.writeValueAsString(line));
+        } catch (JsonProcessingException e) {
+            sink.accept("{\"level\":\"ERROR\",\"message\":\"unserialisable log line\",\"logger\":\"" + logger + "\"}");
+        }
+    }
+
+    private static Consumer<String> defaultSink(PrintStream stream) {
+        return line -> {
+            synchronized (stream) {
+                stream.println(line);
+            }
+        };
+    }
+}

@@ -1,0 +1,31 @@
+package dev.ikr.port;
+
+import dev.ikr.domain.AccessKey;
+import dev.ikr.domain.IamUser;
+import dev.ikr.domain.IssuedAccessKey;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** The IAM users, their tags and their access keys. */
+public interface IdentityDirectory {
+
+    /** Hands every IAM user with its tags to {@code consumer}, a page at a time. */
+    void forEachUser(Consumer<IamUser> consumer);
+
+    /** The user's access keys, oldest first. */
+    List<AccessKey> accessKeys(String user);
+
+    IssuedAccessKey createAccessKey(String user);
+
+    /** Deletes the key; a user or key that is already gone counts as deleted. */
+    KeyDeletion deleteAccessKey(String user, String keyId);
+
+    /** The account's alias, if it has one. */
+    Optional<String> accountAlias();
+
+    enum KeyDeletion {
+        DELETED,
+        ALREADY_GONE
+    }
+}

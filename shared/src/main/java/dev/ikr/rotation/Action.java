@@ -1,0 +1,19 @@
+package dev.ikr.rotation;
+
+import java.util.Locale;
+
+/** What a run did (or, in a plan, would do) for one user. */
+public enum Action {
+    ROTATED,
+    REPAIRED,
+    SKIPPED,
+    NEEDS_ATTENTION,
+    MISCONFIGURED,
+    FAILED,
+    WOULD_ROTATE,
+    WOULD_REPAIR;
+
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,303 @@
+package dev.ikr.rotation;
+
+import dev.ikr.crypto.EncryptionKey;
+import dev.ikr.crypto.Fernet;
+import dev.ikr.domain.AccessKey;
+import dev.ikr.domain.IamUser;
+import dev.ikr.domain.IssuedAccessKey;
+import dev.ikr.domain.MisconfiguredUserException;
+import dev.ikr.domain.RotationDecision;
+import dev.ikr.domain.RotationDecision.Repair;
+import dev.ikr.domain.RotationDecision.Rotate;
+import dev.ikr.domain.RotationDecision.Skip;
+import dev.ikr.domain.RotationPolicy;
+import dev.ikr.domain.RotationRecord;
+import dev.ikr.domain.SecretParameterName;
+import dev.ikr.domain.SkipReason;
+import dev.ikr.domain.UserSettings;
+import dev.ikr.log.JsonLog;
+import dev.ikr.mail.MessageRenderer;
+import dev.ikr.util.Lazy;
+import dev.ikr.port.IdentityDirectory;
+import dev.ikr.port.Mailer;
+import dev.ikr.port.PendingDeletions;
+import dev.ikr.port.RotationConflictException;
+import dev.ikr.port.SecretStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The rotation use case: finds the tagged users, asks the {@link RotationPlanner} what to do with
+ * each, and does it through the ports, in an order that never leaves a user without a working key
+ * or with a key nobody received:
+ * intent (conditional write) → create key → note its id → encrypt and store the decryption key →
+ * mail → schedule the old key's deletion. Any failure after the key exists withdraws it.
+ */
+public final class Rotator {
+
+    /** Whether a run changes anything. */
+    public enum Mode { APPLY, PLAN }
+
+    /** The run-wide settings. */
+    public record Options(RotationPolicy defaults, boolean encryptKeyPair, int maxConcurrency) {
+    }
+
+    static final DateTimeFormatter MAIL_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+    private static final JsonLog LOG = JsonLog.forClass(Rotator.class);
+
+    private final IdentityDirectory directory;
+    private final PendingDeletions pendingDeletions;
+    private final SecretStore secretStore;
+    private final Mailer mailer;
+    private final MessageRenderer renderer;
+    private final Options options;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Fernet fernet;
+    private final RotationPlanner planner = new RotationPlanner();
+
+    public Rotator(IdentityDirectory directory, PendingDeletions pendingDeletions, SecretStore secretStore,
+            Mailer mailer, MessageRenderer renderer, Options options, Clock clock, SecureRandom random) {
+        this.directory = directory;
+        this.pendingDeletions = pendingDeletions;
+        this.secretStore = secretStore;
+        this.mailer = mailer;
+        this.renderer = renderer;
+        this.options = options;
+        this.clock = clock;
+        this.random = random;
+        this.fernet = new Fernet(clock, random);
+    }
+
+    /**
+     * Handles every tagged user. A failure for one user is reported in its outcome and the others go on.
+     *
+     * @param accountId the account the mails name
+     */
+    public RunSummary run(String accountId, Mode mode) {
+        Instant now = clock.instant();
+        Map<String, List<RotationRecord>> recordsByUser = pendingDeletions.all().stream()
+                .collect(Collectors.groupingBy(RotationRecord::user));
+        var account = new Account(accountId, Lazy.of(directory::accountAlias));
+        List<Future<UserOutcome>> pending = new ArrayList<>();
+        List<UserOutcome> outcomes = new ArrayList<>();
+        try (ExecutorService workers = Executors.newFixedThreadPool(options.maxConcurrency())) {
+            directory.forEachUser(user -> {
+                if (user.isEnrolled()) {
+                    List<RotationRecord> records = recordsByUser.getOrDefault(user.name(), List.of());
+                    pending.add(workers.submit(() -> handle(user, records, account, mode, now)));
+                }
+            });
+            for (Future<UserOutcome> outcome : pending) {
+                outcomes.add(join(outcome));
+            }
+        }
+        return new RunSummary(mode.name().toLowerCase(java.util.Locale.ROOT), now, outcomes);
+    }
+
+    private UserOutcome handle(IamUser user, List<RotationRecord> records, Account account, Mode mode, Instant now) {
+        UserOutcome outcome;
+        try {
+            outcome = decideAndAct(user, records, account, mode, now);
+        } catch (RuntimeException e) {
+            outcome = UserOutcome.of(user.name(), Action.FAILED, describe(e));
+        }
+        log(outcome);
+        return outcome;
+    }
+
+    private UserOutcome decideAndAct(IamUser user, List<RotationRecord> records, Account account, Mode mode,
+            Instant now) {
+        UserSettings settings;
+        try {
+            settings = UserSettings.fromTags(user);
+        } catch (MisconfiguredUserException e) {
+            return UserOutcome.of(user.name(), Action.MISCONFIGURED, e.getMessage());
+        }
+        RotationPolicy policy = options.defaults().forUser(settings);
+        List<AccessKey> keys = directory.accessKeys(user.name());
+        Optional<String> repairedKey = Optional.empty();
+        String repairNote = "";
+        RotationDecision decision = planner.decide(keys, records, policy, now);
+        if (decision instanceof Repair repair) {
+            if (mode == Mode.PLAN) {
+                return new UserOutcome(user.name(), Action.WOULD_REPAIR, repairReason(repair),
+                        Optional.of(repair.intent().oldKeyId()), repair.undeliveredKeyId());
+            }
+            repairedKey = repair(user.name(), repair);
+            repairNote = repairReason(repair) + "; then ";
+            keys = keys.stream().filter(key -> repair.undeliveredKeyId().map(key.id()::equals).orElse(false) == false)
+                    .toList();
+            records = records.stream().filter(record -> !record.isIntent()).toList();
+            decision = planner.decide(keys, records, policy, now);
+        }
+        return switch (decision) {
+            case Skip skip -> skipped(user.name(), skip, repairNote);
+            case Rotate rotate when mode == Mode.PLAN -> new UserOutcome(user.name(), Action.WOULD_ROTATE,
+                    repairNote + "key " + rotate.oldKey().id() + " is " + rotate.oldKey().ageInDays(now)
+                            + " days old; the limit is " + rotate.policy().rotateAfterDays() + " days",
+                    Optional.of(rotate.oldKey().id()), Optional.empty());
+            case Rotate rotate -> rotate(user.name(), settings, rotate, repairedKey, account, now, repairNote);
+            case Repair repair -> UserOutcome.of(user.name(), Action.FAILED,
+                    "a second repair was asked for right after the first: " + repairReason(repair));
+        };
+    }
+
+    private static UserOutcome skipped(String user, Skip skip, String repairNote) {
+        Action action = !repairNote.isEmpty() ? Action.REPAIRED
+                : skip.reason().needsAttention() ? Action.NEEDS_ATTENTION : Action.SKIPPED;
+        return UserOutcome.of(user, action, repairNote + skip.reason().code() + ": " + skip.detail());
+    }
+
+    /** Deletes the key an interrupted run created but did not deliver, then its intent. */
+    private Optional<String> repair(String user, Repair repair) {
+        repair.undeliveredKeyId().ifPresent(keyId -> directory.deleteAccessKey(user, keyId));
+        pendingDeletions.removeIntent(user, repair.intent().oldKeyId());
+        return repair.undeliveredKeyId();
+    }
+
+    private static String repairReason(Repair repair) {
+        return "an interrupted rotation of key " + repair.intent().oldKeyId() + " was cleaned up"
+                + repair.undeliveredKeyId().map(id -> " (undelivered key " + id + " deleted)").orElse("");
+    }
+
+    private UserOutcome rotate(String user, UserSettings settings, Rotate rotate, Optional<String> replacedKeyId,
+            Account account, Instant now, String repairNote) {
+        String oldKeyId = rotate.oldKey().id();
+        try {
+            pendingDeletions.recordIntent(RotationRecord.intent(user, oldKeyId, settings.email(), now));
+        } catch (RotationConflictException concurrent) {
+            return UserOutcome.of(user, Action.SKIPPED, repairNote + SkipReason.ROTATION_IN_PROGRESS.code()
+                    + ": another run is already rotating key " + oldKeyId);
+        }
+        IssuedAccessKey newKey;
+        try {
+            newKey = directory.createAccessKey(user);
+        } catch (RuntimeException e) {
+            removeIntentAfterFailure(user, oldKeyId);
+            return new UserOutcome(user, Action.FAILED, repairNote + "could not create a new key: " + describe(e),
+                    Optional.of(oldKeyId), Optional.empty());
+        }
+        Instant deleteOn = now.plus(Duration.ofDays(rotate.policy().deleteAfterDays()));
+        try {
+            pendingDeletions.recordNewKey(user, oldKeyId, newKey.id());
+            mailer.send(newKeyMail(user, settings, oldKeyId, newKey, deleteOn, replacedKeyId, account));
+        } catch (RuntimeException e) {
+            return withdraw(user, oldKeyId, newKey.id(), repairNote + "the new key could not be delivered ("
+                    + describe(e) + ")");
+        }
+        try {
+            pendingDeletions.scheduleDeletion(user, oldKeyId, newKey.id(), deleteOn);
+        } catch (RuntimeException e) {
+            return withdraw(user, oldKeyId, newKey.id(), repairNote
+                    + "the new key was mailed but the old key could not be scheduled for deletion (" + describe(e)
+                    + "); the next run mails a replacement");
+        }
+        return new UserOutcome(user, Action.ROTATED, repairNote + "key " + oldKeyId + " was "
+                + rotate.oldKey().ageInDays(now) + " days old; new key mailed to " + settings.email()
+                + "; old key deleted on " + MAIL_DATE.format(deleteOn),
+                Optional.of(oldKeyId), Optional.of(newKey.id()));
+    }
+
+    /**
+     * Deletes a key that was not (or not surely) delivered, and its intent. If that fails too, the
+     * intent stays and the next run's repair finishes the job.
+     */
+    private UserOutcome withdraw(String user, String oldKeyId, String newKeyId, String reason) {
+        String outcome;
+        try {
+            directory.deleteAccessKey(user, newKeyId);
+            pendingDeletions.removeIntent(user, oldKeyId);
+            outcome = "; the new key was deleted and the next run tries again";
+        } catch (RuntimeException e) {
+            outcome = "; withdrawing the new key failed too (" + describe(e) + "): the next run deletes it";
+        }
+        return new UserOutcome(user, Action.FAILED, reason + outcome, Optional.of(oldKeyId), Optional.of(newKeyId));
+    }
+
+    private void removeIntentAfterFailure(String user, String oldKeyId) {
+        try {
+            pendingDeletions.removeIntent(user, oldKeyId);
+        } catch (RuntimeException e) {
+            LOG.warn("intent left for the next run to clean up", Map.of("user", user, "keyId", oldKeyId,
+                    "reason", describe(e)));
+        }
+    }
+
+    private dev.ikr.mail.MailMessage newKeyMail(String user, UserSettings settings, String oldKeyId,
+            IssuedAccessKey newKey, Instant deleteOn, Optional<String> replacedKeyId, Account account) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("accountId", account.id());
+        account.alias().get().ifPresent(alias -> values.put("accountAlias", alias));
+        values.put("user", user);
+        values.put("newKeyId", newKey.id());
+        values.put("oldKeyId", oldKeyId);
+        values.put("deleteOn", MAIL_DATE.format(deleteOn));
+        values.put("instructions", settings.instructions());
+        replacedKeyId.ifPresent(id -> values.put("replacedKeyId", id));
+        if (options.encryptKeyPair()) {
+            EncryptionKey key = EncryptionKey.generate(random);
+            secretStore.putUserKey(user, key);
+            String encryptedAccessKey = fernet.encrypt(key, newKey.id());
+            String encryptedSecretKey = fernet.encrypt(key, newKey.secret());
+            values.put("encryptedAccessKey", encryptedAccessKey);
+            values.put("encryptedSecretKey", encryptedSecretKey);
+            values.put("secretParameter", SecretParameterName.forUser(user));
+            values.put("decryptCommand", "scripts/ikr decrypt --user " + user + " --access-key " + encryptedAccessKey
+                    + " --secret-key " + encryptedSecretKey);
+        } else {
+            values.put("secretAccessKey", newKey.secret());
+        }
+        return renderer.render("new-key", List.of(settings.email()), values);
+    }
+
+    private static void log(UserOutcome outcome) {
+        JsonLog.Level level = switch (outcome.action()) {
+            case FAILED, MISCONFIGURED -> JsonLog.Level.ERROR;
+            case NEEDS_ATTENTION -> JsonLog.Level.WARN;
+            default -> JsonLog.Level.INFO;
+        };
+        var fields = new HashMap<String, Object>(outcome.toMap());
+        outcome.oldKeyId().ifPresent(id -> fields.put("keyId", id));
+        LOG.write(level, "decision", fields);
+    }
+
+    /** The exception's class and message: SDK and IKR messages name resources, never secrets. */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    private static UserOutcome join(Future<UserOutcome> outcome) {
+        try {
+            return outcome.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the run was interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("a user task failed outside its own error handling", e.getCause());
+        }
+    }
+
+    private record Account(String id, Supplier<Optional<String>> alias) {
+    }
+}

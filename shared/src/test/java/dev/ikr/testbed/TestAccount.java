@@ -1,0 +1,140 @@
+package dev.ikr.testbed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ikr.aws.AwsClients;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.StatusType;
+import software.amazon.awssdk.services.iam.model.Tag;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+
+/**
+ * Sets up and inspects the moto account the way a user would see it: IAM users and keys, the
+ * table's items, the mails SES holds, the SSM parameters. Uses its own clients, so the code under
+ * test counts only its own calls.
+ */
+public final class TestAccount {
+
+    public static final String TABLE = "iam-key-rotator";
+    public static final String SENDER = "ikr@example.com";
+
+    private final Moto moto;
+    private final AwsClients aws = new AwsClients();
+
+    public TestAccount(Moto moto) {
+        this.moto = moto;
+    }
+
+    /** The table as the Terraform module creates it. */
+    public TestAccount createTable() {
+        aws.dynamoDb().createTable(request -> request
+                .tableName(TABLE)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        definition -> definition.attributeName("user").attributeType(ScalarAttributeType.S),
+                        definition -> definition.attributeName("ak").attributeType(ScalarAttributeType.S))
+                .keySchema(
+                        key -> key.attributeName("user").keyType(KeyType.HASH),
+                        key -> key.attributeName("ak").keyType(KeyType.RANGE))
+                .streamSpecification(stream -> stream.streamEnabled(true)
+                        .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+        aws.dynamoDb().updateTimeToLive(request -> request.tableName(TABLE)
+                .timeToLiveSpecification(ttl -> ttl.attributeName("delete_on").enabled(true)));
+        return this;
+    }
+
+    public TestAccount verifySender() {
+        aws.ses().verifyEmailIdentity(request -> request.emailAddress(SENDER));
+        return this;
+    }
+
+    public void createUser(String name, Map<String, String> tags) {
+        aws.iam().createUser(request -> request.userName(name)
+                .tags(tags.entrySet().stream()
+                        .map(tag -> Tag.builder().key(tag.getKey()).value(tag.getValue()).build())
+                        .toList()));
+    }
+
+    /** Creates an access key and returns its id. */
+    public String createKey(String user) {
+        return aws.iam().createAccessKey(request -> request.userName(user)).accessKey().accessKeyId();
+    }
+
+    public void deactivateKey(String user, String keyId) {
+        aws.iam().updateAccessKey(request -> request.userName(user).accessKeyId(keyId).status(StatusType.INACTIVE));
+    }
+
+    public void deleteKey(String user, String keyId) {
+        aws.iam().deleteAccessKey(request -> request.userName(user).accessKeyId(keyId));
+    }
+
+    public List<String> keyIds(String user) {
+        return keys(user).stream().map(AccessKeyMetadata::accessKeyId).toList();
+    }
+
+    public List<AccessKeyMetadata> keys(String user) {
+        return aws.iam().listAccessKeys(request -> request.userName(user)).accessKeyMetadata();
+    }
+
+    public List<Map<String, AttributeValue>> items() {
+        return aws.dynamoDb().scan(request -> request.tableName(TABLE)).items();
+    }
+
+    public Optional<Map<String, AttributeValue>> item(String user, String oldKeyId) {
+        var item = aws.dynamoDb().getItem(request -> request.tableName(TABLE).consistentRead(true)
+                .key(Map.of("user", AttributeValue.fromS(user), "ak", AttributeValue.fromS(oldKeyId)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    public void putItem(Map<String, AttributeValue> item) {
+        aws.dynamoDb().putItem(request -> request.tableName(TABLE).item(item));
+    }
+
+    public Optional<String> parameter(String name) {
+        try {
+            return Optional.of(aws.ssm().getParameter(request -> request.name(name).withDecryption(true))
+                    .parameter().value());
+        } catch (ParameterNotFoundException absent) {
+            return Optional.empty();
+        }
+    }
+
+    public Optional<String> parameterType(String name) {
+        try {
+            return Optional.of(aws.ssm().getParameter(request -> request.name(name)).parameter().typeAsString());
+        } catch (ParameterNotFoundException absent) {
+            return Optional.empty();
+        }
+    }
+
+    /** The mails SES accepted, as moto keeps them (the HTML body when there is one). */
+    public List<SentMail> sentMails() {
+        var mails = new ArrayList<SentMail>();
+        for (JsonNode message : moto.data().path("ses").path("Message")) {
+            var to = new ArrayList<String>();
+            message.path("destinations").path("ToAddresses").forEach(address -> to.add(address.asText()));
+            mails.add(new SentMail(message.path("source").asText(), to, message.path("subject").asText(),
+                    message.path("body").asText()));
+        }
+        return mails;
+    }
+
+    public List<SentMail> sentMailsTo(String address) {
+        return sentMails().stream().filter(mail -> mail.to().contains(address)).toList();
+    }
+
+    public AwsClients aws() {
+        return aws;
+    }
+
+    public record SentMail(String from, List<String> to, String subject, String body) {
+    }
+}
