@@ -1,0 +1,51 @@
+package dev.ikr.cli;
+
+import dev.ikr.aws.AwsClients;
+import dev.ikr.config.RotatorConfig;
+import dev.ikr.rotator.RotationRunFailedException;
+import dev.ikr.rotator.RotatorHandler;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ikr invoke <function>}: runs a real handler class in this process with a Lambda event. */
+@Command(name = "invoke", mixinStandardHelpOptions = true,
+        description = "Run a function's real handler in this process, with the process environment, and print"
+                + " its JSON response.",
+        subcommands = {InvokeCommand.Rotator.class})
+final class InvokeCommand {
+
+    @Command(name = "rotator", mixinStandardHelpOptions = true,
+            description = "Run the rotator handler once (as the EventBridge schedule would) and print its summary."
+                    + " Exits 1 when a user failed (the summary is still printed).",
+            footer = {"", "Example:", "  IAM_KEY_ROTATOR_TABLE=iam-key-rotator MAIL_FROM=ikr@example.com \\",
+                    "    scripts/ikr invoke rotator --now 2027-03-01T00:00:00Z | jq .users"})
+    static final class Rotator implements Callable<Integer> {
+
+        @Option(names = "--event", paramLabel = "FILE", description = "The event JSON (default: a scheduled event).")
+        Path event;
+
+        @Option(names = "--now", paramLabel = "ISO-8601",
+                description = "The time the rotator sees (instant or date; for demos and tests, never in Lambda).")
+        String now;
+
+        @Override
+        public Integer call() throws Exception {
+            var config = RotatorConfig.from(System.getenv());
+            var clients = new AwsClients();
+            var handler = new RotatorHandler(config, clients, LocalRun.clock(Optional.ofNullable(now)));
+            Map<String, Object> input = LocalRun.readEvent(Optional.ofNullable(event), "scheduled-event.json");
+            try {
+                LocalRun.print(handler.handleRequest(input, LocalRun.context("ikr-rotator", clients)));
+                return 0;
+            } catch (RotationRunFailedException failed) {
+                LocalRun.print(failed.summary());
+                System.err.println("ikr: " + failed.getMessage().split("; summary:")[0]);
+                return IkrCli.RUN_FAILED;
+            }
+        }
+    }
+}

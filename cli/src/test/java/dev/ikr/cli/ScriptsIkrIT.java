@@ -1,0 +1,118 @@
+package dev.ikr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ikr.testbed.Moto;
+import dev.ikr.testbed.MotoExtension;
+import dev.ikr.testbed.TestAccount;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code scripts/ikr} as a user runs it: a child process, results on stdout, logs on stderr, exit codes. */
+@ExtendWith(MotoExtension.class)
+class ScriptsIkrIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path IKR = Path.of("..", "scripts", "ikr").toAbsolutePath().normalize();
+
+    private final Moto moto = Moto.shared();
+    private final TestAccount account = new TestAccount(moto);
+
+    @BeforeEach
+    void setUp() {
+        account.createTable().verifySender();
+        account.createUser("alice", Map.of("IKR:EMAIL", "alice@example.com"));
+        account.createKey("alice");
+    }
+
+    @Test
+    void plan_printsWhatWouldHappen_andChangesNothing() throws Exception {
+        Result result = run(Map.of(), "plan", "--now", "2030-01-01");
+
+        assertThat(result.exitCode()).isZero();
+        JsonNode alice = result.json().path("users").get(0);
+        assertThat(alice.path("user").asText()).isEqualTo("alice");
+        assertThat(alice.path("action").asText()).isEqualTo("would_rotate");
+        assertThat(account.keyIds("alice")).hasSize(1);
+        assertThat(account.items()).isEmpty();
+        assertThat(account.sentMails()).isEmpty();
+    }
+
+    @Test
+    void invokeRotator_runsTheRealHandler_andPrintsItsResponse() throws Exception {
+        Result result = run(Map.of(), "invoke", "rotator", "--now", "2030-01-01T00:00:00Z");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.json().path("counts").path("rotated").asInt()).isEqualTo(1);
+        assertThat(result.stderr()).contains("\"message\":\"decision\"");
+        assertThat(account.keyIds("alice")).hasSize(2);
+        assertThat(account.sentMailsTo("alice@example.com")).hasSize(1);
+    }
+
+    @Test
+    void invokeRotator_exitsOne_andStillPrintsTheSummary_whenAUserFailed() throws Exception {
+        Result result = run(Map.of("MAIL_FROM", "unverified@example.com"), "invoke", "rotator", "--now", "2030-01-01");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.json().path("counts").path("failed").asInt()).isEqualTo(1);
+        assertThat(result.stderr()).contains("1 user(s) failed");
+        assertThat(account.keyIds("alice")).hasSize(1);
+    }
+
+    @Test
+    void badConfiguration_exitsTwo_withOneSentenceNamingTheVariable() throws Exception {
+        Result result = run(Map.of("ROTATE_AFTER_DAYS", "-1"), "plan");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("ROTATE_AFTER_DAYS must be a whole number of days");
+        assertThat(result.stdout()).isEmpty();
+    }
+
+    private Result run(Map<String, String> overrides, String... args) throws IOException, InterruptedException {
+        var command = new java.util.ArrayList<String>();
+        command.add(IKR.toString());
+        command.addAll(java.util.List.of(args));
+        var builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.putAll(moto.awsEnvironment());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("IAM_KEY_ROTATOR_TABLE", TestAccount.TABLE);
+        env.put("MAIL_FROM", TestAccount.SENDER);
+        env.put("ACCOUNT_ID", Moto.ACCOUNT_ID);
+        env.putAll(new HashMap<>(overrides));
+        Process process = builder.start();
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        String stdout = read(process.getInputStream());
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("scripts/ikr finished").isTrue();
+        return new Result(process.exitValue(), stdout, stderr.join());
+    }
+
+    private static String read(java.io.InputStream stream) {
+        try {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private record Result(int exitCode, String stdout, String stderr) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(stdout);
+        }
+    }
+
+    static {
+        assertThat(Files.isExecutable(IKR)).as("scripts/ikr is executable").isTrue();
+    }
+}
