@@ -3,11 +3,10 @@ package dev.ikr.rotator;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.aws.DynamoPendingDeletions;
 import dev.ikr.aws.IamDirectory;
-import dev.ikr.aws.SesMailer;
 import dev.ikr.aws.SsmSecretStore;
 import dev.ikr.config.RotatorConfig;
+import dev.ikr.mail.Mailers;
 import dev.ikr.mail.MessageRenderer;
-import dev.ikr.port.Mailer;
 import dev.ikr.rotation.Rotator;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -23,16 +22,10 @@ public final class RotatorWiring {
                 new IamDirectory(clients.iam()),
                 new DynamoPendingDeletions(clients.dynamoDb(), config.tableName()),
                 new SsmSecretStore(clients.ssm()),
-                mailer(config, clients),
+                Mailers.create(config.mail(), clients),
                 new MessageRenderer(),
                 new Rotator.Options(config.policy(), config.encryptKeyPair(), config.maxConcurrency()),
                 clock,
                 new SecureRandom());
-    }
-
-    static Mailer mailer(RotatorConfig config, AwsClients clients) {
-        return switch (config.mailClient()) {
-            case SES -> new SesMailer(clients.ses(), config.mailFrom());
-        };
     }
 }

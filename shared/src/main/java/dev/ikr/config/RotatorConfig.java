@@ -1,6 +1,5 @@
 package dev.ikr.config;
 
-import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.RotationPolicy;
 import java.util.Map;
 import java.util.Optional;
@@ -12,8 +11,7 @@ import java.util.Optional;
  * @param tableName {@code IAM_KEY_ROTATOR_TABLE}
  * @param policy {@code ROTATE_AFTER_DAYS} (85) and {@code DELETE_AFTER_DAYS} (5)
  * @param encryptKeyPair {@code ENCRYPT_KEY_PAIR} (true)
- * @param mailClient {@code MAIL_CLIENT} (ses)
- * @param mailFrom {@code MAIL_FROM}
+ * @param mail {@code MAIL_CLIENT} (ses), {@code MAIL_FROM} and the mailer's own variables
  * @param accountId {@code ACCOUNT_ID}, overriding the account of the invoked function's ARN
  * @param maxConcurrency {@code MAX_CONCURRENCY} (4): users handled at once
  */
@@ -21,8 +19,7 @@ public record RotatorConfig(
         String tableName,
         RotationPolicy policy,
         boolean encryptKeyPair,
-        MailClient mailClient,
-        EmailAddress mailFrom,
+        MailConfig mail,
         Optional<String> accountId,
         int maxConcurrency) {
 
@@ -39,13 +36,12 @@ public record RotatorConfig(
                 env.days("ROTATE_AFTER_DAYS", DEFAULT_ROTATE_AFTER_DAYS),
                 env.days("DELETE_AFTER_DAYS", DEFAULT_DELETE_AFTER_DAYS));
         boolean encrypt = env.bool("ENCRYPT_KEY_PAIR", true);
-        MailClient mailClient = env.oneOf("MAIL_CLIENT", MailClient.class, MailClient.SES);
-        EmailAddress from = env.email("MAIL_FROM");
+        MailConfig mail = MailConfig.from(variables);
         Optional<String> accountId = env.optional("ACCOUNT_ID");
         if (accountId.isPresent() && !accountId.get().matches("[0-9]{12}")) {
             throw new ConfigurationException("ACCOUNT_ID must be a 12-digit AWS account id, not '" + accountId.get() + "'.");
         }
         int concurrency = env.positiveInt("MAX_CONCURRENCY", DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT);
-        return new RotatorConfig(table, policy, encrypt, mailClient, from, accountId, concurrency);
+        return new RotatorConfig(table, policy, encrypt, mail, accountId, concurrency);
     }
 }
