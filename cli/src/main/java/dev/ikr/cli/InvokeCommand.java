@@ -1,7 +1,9 @@
 package dev.ikr.cli;
 
 import dev.ikr.aws.AwsClients;
+import dev.ikr.config.DestructorConfig;
 import dev.ikr.config.RotatorConfig;
+import dev.ikr.destructor.DestructorHandler;
 import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
 import java.nio.file.Path;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "invoke", mixinStandardHelpOptions = true,
         description = "Run a function's real handler in this process, with the process environment, and print"
                 + " its JSON response.",
-        subcommands = {InvokeCommand.Rotator.class})
+        subcommands = {InvokeCommand.Rotator.class, InvokeCommand.Destructor.class})
 final class InvokeCommand {
 
     @Command(name = "rotator", mixinStandardHelpOptions = true,
@@ -46,6 +48,32 @@ final class InvokeCommand {
                 System.err.println("ikr: " + failed.getMessage().split("; summary:")[0]);
                 return IkrCli.RUN_FAILED;
             }
+        }
+    }
+
+    @Command(name = "destructor", mixinStandardHelpOptions = true,
+            description = "Run the destructor handler once with a DynamoDB stream event and print its response"
+                    + " (the batchItemFailures the stream would deliver again). Exits 1 when there are any.",
+            footer = {"", "Example:", "  scripts/ikr invoke destructor --event remove-event.json | jq .batchItemFailures"})
+    static final class Destructor implements Callable<Integer> {
+
+        @Option(names = "--event", paramLabel = "FILE", required = true,
+                description = "The DynamoDB stream event JSON, as Lambda delivers it.")
+        Path event;
+
+        @Option(names = "--now", paramLabel = "ISO-8601", description = "The time the destructor sees.")
+        String now;
+
+        @Override
+        public Integer call() throws Exception {
+            var config = DestructorConfig.from(System.getenv());
+            var clients = new AwsClients();
+            var handler = new DestructorHandler(config, clients, LocalRun.clock(Optional.ofNullable(now)));
+            var response = handler.handleRequest(StreamEvents.read(event), LocalRun.context("ikr-destructor", clients));
+            var failures = response.getBatchItemFailures().stream()
+                    .map(failure -> Map.of("itemIdentifier", failure.getItemIdentifier())).toList();
+            LocalRun.print(Map.of("batchItemFailures", failures));
+            return failures.isEmpty() ? 0 : IkrCli.RUN_FAILED;
         }
     }
 }

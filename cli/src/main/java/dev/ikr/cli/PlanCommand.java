@@ -1,6 +1,12 @@
 package dev.ikr.cli;
 
 import dev.ikr.aws.AwsClients;
+import dev.ikr.aws.DynamoPendingDeletions;
+import dev.ikr.domain.RecordState;
+import dev.ikr.domain.RotationRecord;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.rotation.Rotator;
 import dev.ikr.rotator.RotatorWiring;
@@ -11,8 +17,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ikr plan}: what a rotator run would do, per user, changing nothing. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Print what a rotator run would do for each tagged user, without changing anything"
-                + " (read-only IAM and DynamoDB calls only).",
+        description = "Print what a rotator run would do for each tagged user, the pending deletions with their"
+                + " dates, and the records that need attention, without changing anything (read-only calls only).",
         footer = {"", "Example:", "  scripts/ikr plan --now 2027-03-01 | jq '.users[] | select(.action==\"would_rotate\")'"})
 final class PlanCommand implements Callable<Integer> {
 
@@ -27,7 +33,28 @@ final class PlanCommand implements Callable<Integer> {
         String account = LocalRun.context("ikr-rotator", clients).getInvokedFunctionArn().split(":")[4];
         var before = clients.callCounter().snapshot();
         var summary = rotator.run(config.accountId().orElse(account), Rotator.Mode.PLAN);
-        LocalRun.print(summary.toResponse(clients.callCounter().since(before)));
+        var records = new DynamoPendingDeletions(clients.dynamoDb(), config.tableName()).all();
+        var result = new LinkedHashMap<String, Object>(summary.toResponse(clients.callCounter().since(before)));
+        result.put("pendingDeletions", records.stream()
+                .filter(record -> record.state() == RecordState.PENDING_DELETION)
+                .sorted(Comparator.comparing(record -> record.deleteOn().orElseThrow()))
+                .map(record -> entry(record, "deleteOn", record.deleteOn().orElseThrow().toString()))
+                .toList());
+        result.put("needsAttention", records.stream()
+                .filter(record -> record.state() == RecordState.NEEDS_ATTENTION)
+                .map(record -> entry(record, "reason", record.reason().orElse("")))
+                .toList());
+        LocalRun.print(result);
         return 0;
+    }
+
+    private static Map<String, Object> entry(RotationRecord record, String field, String value) {
+        var entry = new LinkedHashMap<String, Object>();
+        entry.put("user", record.user());
+        entry.put("keyId", record.oldKeyId());
+        record.newKeyId().ifPresent(id -> entry.put("newKeyId", id));
+        entry.put(field, value);
+        entry.put("attempts", record.attempts());
+        return entry;
     }
 }

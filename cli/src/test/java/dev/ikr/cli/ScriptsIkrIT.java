@@ -79,6 +79,45 @@ class ScriptsIkrIT {
         assertThat(result.stdout()).isEmpty();
     }
 
+    @Test
+    void expire_deletesTheOldKeyAfterItsDate_andPlanShowsThePendingDeletionBefore() throws Exception {
+        String oldKey = account.keyIds("alice").getFirst();
+        assertThat(run(Map.of(), "invoke", "rotator", "--now", "2030-01-01").exitCode()).isZero();
+
+        Result plan = run(Map.of(), "plan", "--now", "2030-01-02");
+        assertThat(plan.json().path("pendingDeletions").get(0).path("keyId").asText()).isEqualTo(oldKey);
+        assertThat(plan.json().path("pendingDeletions").get(0).path("deleteOn").asText()).startsWith("2030-01-06");
+
+        Result expire = run(Map.of(), "expire", "--now", "2030-01-07");
+
+        assertThat(expire.exitCode()).isZero();
+        JsonNode expired = expire.json().path("expired").get(0);
+        assertThat(expired.path("keyId").asText()).isEqualTo(oldKey);
+        assertThat(expired.path("keyDeleted").asBoolean()).isTrue();
+        assertThat(account.keyIds("alice")).hasSize(1).doesNotContain(oldKey);
+    }
+
+    @Test
+    void invokeDestructor_readsALambdaStreamEvent_andKeepsTheKeyOnAManualRemove() throws Exception {
+        String key = account.keyIds("alice").getFirst();
+        Path event = Files.createTempFile("remove-", ".json");
+        Files.writeString(event, """
+                {"Records": [{"eventID": "1", "eventName": "REMOVE", "eventSource": "aws:dynamodb",
+                  "awsRegion": "us-east-1",
+                  "dynamodb": {"Keys": {"user": {"S": "alice"}, "ak": {"S": "%s"}},
+                    "OldImage": {"user": {"S": "alice"}, "ak": {"S": "%s"}, "email": {"S": "alice@example.com"},
+                                 "delete_on": {"N": "1700000000"}},
+                    "SequenceNumber": "111", "SizeBytes": 90, "StreamViewType": "NEW_AND_OLD_IMAGES"}}]}
+                """.formatted(key, key));
+
+        Result result = run(Map.of(), "invoke", "destructor", "--event", event.toString());
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.json().path("batchItemFailures").isEmpty()).isTrue();
+        assertThat(result.stderr()).contains("cancelled");
+        assertThat(account.keyIds("alice")).containsExactly(key);
+    }
+
     private Result run(Map<String, String> overrides, String... args) throws IOException, InterruptedException {
         var command = new java.util.ArrayList<String>();
         command.add(IKR.toString());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ikr.aws.AwsCallCounter;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.config.RotatorConfig;
+import dev.ikr.lambda.InvokedAccount;
 import dev.ikr.log.JsonLog;
 import dev.ikr.rotation.Rotator;
 import dev.ikr.rotation.RunSummary;
@@ -46,7 +47,7 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         Map<String, Long> callsBefore = callCounter.snapshot();
-        RunSummary summary = rotator.run(accountId(context), Rotator.Mode.APPLY);
+        RunSummary summary = rotator.run(InvokedAccount.id(config.accountId(), context), Rotator.Mode.APPLY);
         Map<String, Object> response = summary.toResponse(callCounter.since(callsBefore));
         LOG.info("run finished", Map.of("counts", response.get("counts"),
                 "totalAwsCalls", response.get("totalAwsCalls")));
@@ -57,19 +58,6 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
                     + toJson(response), response);
         }
         return response;
-    }
-
-    /** {@code ACCOUNT_ID} if set, else the account in the invoked function's ARN. */
-    private String accountId(Context context) {
-        return config.accountId().orElseGet(() -> {
-            String arn = context == null ? null : context.getInvokedFunctionArn();
-            String[] parts = arn == null ? new String[0] : arn.split(":");
-            if (parts.length < 5 || parts[4].isBlank()) {
-                throw new IllegalStateException(
-                        "the account id is unknown: the invocation has no function ARN and ACCOUNT_ID is not set");
-            }
-            return parts[4];
-        });
     }
 
     private static String toJson(Map<String, Object> response) {

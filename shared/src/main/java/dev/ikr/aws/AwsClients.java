@@ -2,11 +2,14 @@ package dev.ikr.aws;
 
 import dev.ikr.util.Lazy;
 import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -19,6 +22,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 public final class AwsClients {
 
     private final AwsCallCounter callCounter = new AwsCallCounter();
+    private final List<ExecutionInterceptor> extraInterceptors;
     private final Lazy<SdkHttpClient> http = Lazy.of(() -> UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(5))
             .socketTimeout(Duration.ofSeconds(20))
@@ -27,10 +31,21 @@ public final class AwsClients {
             .httpClient(http.get()).overrideConfiguration(overrides()).build());
     private final Lazy<DynamoDbClient> dynamoDb = Lazy.of(() -> DynamoDbClient.builder()
             .httpClient(http.get()).overrideConfiguration(overrides()).build());
+    private final Lazy<DynamoDbStreamsClient> dynamoDbStreams = Lazy.of(() -> DynamoDbStreamsClient.builder()
+            .httpClient(http.get()).overrideConfiguration(overrides()).build());
     private final Lazy<SsmClient> ssm = Lazy.of(() -> SsmClient.builder()
             .httpClient(http.get()).overrideConfiguration(overrides()).build());
     private final Lazy<SesClient> ses = Lazy.of(() -> SesClient.builder()
             .httpClient(http.get()).overrideConfiguration(overrides()).build());
+
+    public AwsClients() {
+        this(List.of());
+    }
+
+    /** With interceptors after the call counter (tests inject faults this way). */
+    public AwsClients(List<ExecutionInterceptor> extraInterceptors) {
+        this.extraInterceptors = List.copyOf(extraInterceptors);
+    }
 
     public IamClient iam() {
         return iam.get();
@@ -38,6 +53,11 @@ public final class AwsClients {
 
     public DynamoDbClient dynamoDb() {
         return dynamoDb.get();
+    }
+
+    /** The table's stream, read by {@code scripts/ikr expire} (Lambda reads it for the functions). */
+    public DynamoDbStreamsClient dynamoDbStreams() {
+        return dynamoDbStreams.get();
     }
 
     public SsmClient ssm() {
@@ -55,8 +75,15 @@ public final class AwsClients {
     private ClientOverrideConfiguration overrides() {
         return ClientOverrideConfiguration.builder()
                 .retryStrategy(RetryMode.STANDARD)
-                .addExecutionInterceptor(callCounter)
+                .executionInterceptors(concat(callCounter, extraInterceptors))
                 .apiCallTimeout(Duration.ofSeconds(60))
                 .build();
+    }
+
+    private static List<ExecutionInterceptor> concat(ExecutionInterceptor first, List<ExecutionInterceptor> rest) {
+        var all = new java.util.ArrayList<ExecutionInterceptor>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
     }
 }

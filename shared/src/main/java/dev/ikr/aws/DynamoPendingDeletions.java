@@ -69,11 +69,38 @@ public final class DynamoPendingDeletions implements PendingDeletions {
 
     @Override
     public void scheduleDeletion(String user, String oldKeyId, String newKeyId, Instant deleteOn) {
-        update(user, oldKeyId, "SET #state = :pending, #new = :new, #deleteOn = :deleteOn",
-                Map.of("#new", RotationTableItems.NEW_KEY, "#deleteOn", RotationTableItems.DELETE_ON),
-                Map.of(":pending", s(RecordState.PENDING_DELETION.attributeValue()),
-                        ":new", s(newKeyId),
-                        ":deleteOn", AttributeValue.fromN(Long.toString(deleteOn.getEpochSecond()))));
+        try {
+            dynamoDb.updateItem(request -> request
+                    .tableName(table)
+                    .key(RotationTableItems.key(user, oldKeyId))
+                    .updateExpression("SET #state = :pending, #new = :new, #deleteOn = :deleteOn")
+                    .conditionExpression("#state = :rotating OR (#state = :pending AND #new = :new)")
+                    .expressionAttributeNames(Map.of("#state", RotationTableItems.STATE,
+                            "#new", RotationTableItems.NEW_KEY, "#deleteOn", RotationTableItems.DELETE_ON))
+                    .expressionAttributeValues(Map.of(
+                            ":rotating", s(RecordState.ROTATING.attributeValue()),
+                            ":pending", s(RecordState.PENDING_DELETION.attributeValue()),
+                            ":new", s(newKeyId),
+                            ":deleteOn", AttributeValue.fromN(Long.toString(deleteOn.getEpochSecond())))));
+        } catch (ConditionalCheckFailedException changed) {
+            throw new RotationConflictException(user, oldKeyId);
+        }
+    }
+
+    @Override
+    public boolean isScheduled(String user, String oldKeyId, String newKeyId) {
+        var item = dynamoDb.getItem(request -> request.tableName(table).consistentRead(true)
+                .key(RotationTableItems.key(user, oldKeyId))).item();
+        if (item == null || item.isEmpty()) {
+            return false;
+        }
+        RotationRecord record = RotationTableItems.toRecord(item);
+        return record.state() == RecordState.PENDING_DELETION && record.newKeyId().equals(java.util.Optional.of(newKeyId));
+    }
+
+    @Override
+    public void putBack(RotationRecord record) {
+        dynamoDb.putItem(request -> request.tableName(table).item(RotationTableItems.toItem(record)));
     }
 
     @Override

@@ -39,12 +39,16 @@ public final class IamDirectory implements IdentityDirectory {
 
     @Override
     public List<AccessKey> accessKeys(String user) {
-        return iam.listAccessKeysPaginator(request -> request.userName(user))
-                .accessKeyMetadata()
-                .stream()
-                .map(IamDirectory::toAccessKey)
-                .sorted(Comparator.comparing(AccessKey::createdAt))
-                .toList();
+        try {
+            return iam.listAccessKeysPaginator(request -> request.userName(user))
+                    .accessKeyMetadata()
+                    .stream()
+                    .map(IamDirectory::toAccessKey)
+                    .sorted(Comparator.comparing(AccessKey::createdAt))
+                    .toList();
+        } catch (NoSuchEntityException userGone) {
+            return List.of();
+        }
     }
 
     @Override

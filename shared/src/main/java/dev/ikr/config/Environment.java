@@ -45,6 +45,15 @@ final class Environment {
         })).orElse(defaultValue);
     }
 
+    /** {@code ACCOUNT_ID}: a 12-digit account id, if set. */
+    Optional<String> accountId() {
+        Optional<String> accountId = optional("ACCOUNT_ID");
+        if (accountId.isPresent() && !accountId.get().matches("[0-9]{12}")) {
+            throw new ConfigurationException("ACCOUNT_ID must be a 12-digit AWS account id, not '" + accountId.get() + "'.");
+        }
+        return accountId;
+    }
+
     boolean bool(String name, boolean defaultValue) {
         return optional(name).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "1" -> true;

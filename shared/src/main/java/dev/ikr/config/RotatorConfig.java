@@ -26,7 +26,7 @@ public record RotatorConfig(
     public static final int DEFAULT_ROTATE_AFTER_DAYS = 85;
     public static final int DEFAULT_DELETE_AFTER_DAYS = 5;
     public static final int DEFAULT_MAX_CONCURRENCY = 4;
-    private static final int MAX_CONCURRENCY_LIMIT = 64;
+    static final int MAX_CONCURRENCY_LIMIT = 64;
 
     /** @throws ConfigurationException naming the first variable that is missing or wrong */
     public static RotatorConfig from(Map<String, String> variables) {
@@ -37,10 +37,7 @@ public record RotatorConfig(
                 env.days("DELETE_AFTER_DAYS", DEFAULT_DELETE_AFTER_DAYS));
         boolean encrypt = env.bool("ENCRYPT_KEY_PAIR", true);
         MailConfig mail = MailConfig.from(variables);
-        Optional<String> accountId = env.optional("ACCOUNT_ID");
-        if (accountId.isPresent() && !accountId.get().matches("[0-9]{12}")) {
-            throw new ConfigurationException("ACCOUNT_ID must be a 12-digit AWS account id, not '" + accountId.get() + "'.");
-        }
+        Optional<String> accountId = env.accountId();
         int concurrency = env.positiveInt("MAX_CONCURRENCY", DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT);
         return new RotatorConfig(table, policy, encrypt, mail, accountId, concurrency);
     }

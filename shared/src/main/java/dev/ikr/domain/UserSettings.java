@@ -59,6 +59,7 @@ public record UserSettings(
     /** {@code IKR:INSTRUCTION_0..N} in numeric order (0, 1, 2, ... 10, 11), blanks dropped. */
     private static List<String> instructions(IamUser user) {
         var byIndex = new TreeMap<Integer, String>();
+        var numbered = new TreeMap<Integer, String>();
         for (Map.Entry<String, String> tag : user.tags().entrySet()) {
             if (!tag.getKey().startsWith(INSTRUCTION_TAG_PREFIX)) {
                 continue;
@@ -68,8 +69,14 @@ public record UserSettings(
                 throw new MisconfiguredUserException(
                         "tag " + tag.getKey() + " must end in a number, like " + INSTRUCTION_TAG_PREFIX + "0");
             }
+            int number = Integer.parseInt(index);
+            if (byIndex.containsKey(number) || numbered.containsKey(number)) {
+                throw new MisconfiguredUserException("tags " + numbered.get(number) + " and " + tag.getKey()
+                        + " both give instruction number " + number + ": keep one");
+            }
+            numbered.put(number, tag.getKey());
             if (!tag.getValue().isBlank()) {
-                byIndex.put(Integer.parseInt(index), tag.getValue().strip());
+                byIndex.put(number, tag.getValue().strip());
             }
         }
         return new ArrayList<>(byIndex.values());

@@ -2,6 +2,7 @@ package dev.ikr.mail;
 
 import dev.ikr.aws.AwsClients;
 import dev.ikr.aws.SesMailer;
+import dev.ikr.aws.SsmSecretParameters;
 import dev.ikr.config.MailConfig;
 import dev.ikr.port.Mailer;
 
@@ -14,6 +15,10 @@ public final class Mailers {
     public static Mailer create(MailConfig config, AwsClients clients) {
         return switch (config.client()) {
             case SES -> new SesMailer(clients.ses(), config.from());
+            case MAILGUN -> new MailgunMailer(config.mailgun().orElseThrow(), config.from(), config.timeout(),
+                    new SsmSecretParameters(clients.ssm()));
+            case SMTP -> new SmtpMailer(config.smtp().orElseThrow(), config.from(), config.timeout(),
+                    new SsmSecretParameters(clients.ssm()));
         };
     }
 }

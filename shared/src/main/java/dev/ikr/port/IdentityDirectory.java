@@ -13,7 +13,7 @@ public interface IdentityDirectory {
     /** Hands every IAM user with its tags to {@code consumer}, a page at a time. */
     void forEachUser(Consumer<IamUser> consumer);
 
-    /** The user's access keys, oldest first. */
+    /** The user's access keys, oldest first; none if the user no longer exists. */
     List<AccessKey> accessKeys(String user);
 
     IssuedAccessKey createAccessKey(String user);

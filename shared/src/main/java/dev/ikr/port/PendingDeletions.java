@@ -21,8 +21,20 @@ public interface PendingDeletions {
     /** Notes on the intent the id of the key just created, so an interrupted run can be repaired. */
     void recordNewKey(String user, String oldKeyId, String newKeyId);
 
-    /** Turns the intent into a pending deletion: the new key was delivered, the old key goes at {@code deleteOn}. */
+    /**
+     * Turns the intent into a pending deletion: the new key was delivered, the old key goes at
+     * {@code deleteOn}. Repeating it for the same new key (a retried write) succeeds.
+     */
     void scheduleDeletion(String user, String oldKeyId, String newKeyId, Instant deleteOn);
+
+    /**
+     * Writes a record back after the stream removed it: a deletion to retry later, or one that now
+     * needs a person. Replaces any record with the same key.
+     */
+    void putBack(RotationRecord record);
+
+    /** Whether the old key is recorded as pending deletion in favour of {@code newKeyId} (a write whose reply was lost). */
+    boolean isScheduled(String user, String oldKeyId, String newKeyId);
 
     /** Removes an intent (and only an intent) after a rollback or a repair. */
     void removeIntent(String user, String oldKeyId);

@@ -17,12 +17,12 @@ import dev.ikr.domain.SkipReason;
 import dev.ikr.domain.UserSettings;
 import dev.ikr.log.JsonLog;
 import dev.ikr.mail.MessageRenderer;
-import dev.ikr.util.Lazy;
 import dev.ikr.port.IdentityDirectory;
 import dev.ikr.port.Mailer;
 import dev.ikr.port.PendingDeletions;
 import dev.ikr.port.RotationConflictException;
 import dev.ikr.port.SecretStore;
+import dev.ikr.util.Parallel;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,11 +34,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -94,24 +89,19 @@ public final class Rotator {
         Instant now = clock.instant();
         Map<String, List<RotationRecord>> recordsByUser = pendingDeletions.all().stream()
                 .collect(Collectors.groupingBy(RotationRecord::user));
-        var account = new Account(accountId, Lazy.of(directory::accountAlias));
-        List<Future<UserOutcome>> pending = new ArrayList<>();
-        List<UserOutcome> outcomes = new ArrayList<>();
-        try (ExecutorService workers = Executors.newFixedThreadPool(options.maxConcurrency())) {
-            directory.forEachUser(user -> {
-                if (user.isEnrolled()) {
-                    List<RotationRecord> records = recordsByUser.getOrDefault(user.name(), List.of());
-                    pending.add(workers.submit(() -> handle(user, records, account, mode, now)));
-                }
-            });
-            for (Future<UserOutcome> outcome : pending) {
-                outcomes.add(join(outcome));
+        var account = new MailAccount(accountId, directory);
+        List<IamUser> enrolled = new ArrayList<>();
+        directory.forEachUser(user -> {
+            if (user.isEnrolled()) {
+                enrolled.add(user);
             }
-        }
+        });
+        List<UserOutcome> outcomes = Parallel.map(enrolled, options.maxConcurrency(), user -> handle(user,
+                recordsByUser.getOrDefault(user.name(), List.of()), account, mode, now));
         return new RunSummary(mode.name().toLowerCase(java.util.Locale.ROOT), now, outcomes);
     }
 
-    private UserOutcome handle(IamUser user, List<RotationRecord> records, Account account, Mode mode, Instant now) {
+    private UserOutcome handle(IamUser user, List<RotationRecord> records, MailAccount account, Mode mode, Instant now) {
         UserOutcome outcome;
         try {
             outcome = decideAndAct(user, records, account, mode, now);
@@ -122,7 +112,7 @@ public final class Rotator {
         return outcome;
     }
 
-    private UserOutcome decideAndAct(IamUser user, List<RotationRecord> records, Account account, Mode mode,
+    private UserOutcome decideAndAct(IamUser user, List<RotationRecord> records, MailAccount account, Mode mode,
             Instant now) {
         UserSettings settings;
         try {
@@ -178,7 +168,7 @@ public final class Rotator {
     }
 
     private UserOutcome rotate(String user, UserSettings settings, Rotate rotate, Optional<String> replacedKeyId,
-            Account account, Instant now, String repairNote) {
+            MailAccount account, Instant now, String repairNote) {
         String oldKeyId = rotate.oldKey().id();
         try {
             pendingDeletions.recordIntent(RotationRecord.intent(user, oldKeyId, settings.email(), now));
@@ -205,14 +195,32 @@ public final class Rotator {
         try {
             pendingDeletions.scheduleDeletion(user, oldKeyId, newKey.id(), deleteOn);
         } catch (RuntimeException e) {
+            if (scheduledDespite(user, oldKeyId, newKey.id())) {
+                return rotated(user, settings, rotate, newKey, now, deleteOn, repairNote);
+            }
             return withdraw(user, oldKeyId, newKey.id(), repairNote
                     + "the new key was mailed but the old key could not be scheduled for deletion (" + describe(e)
                     + "); the next run mails a replacement");
         }
+        return rotated(user, settings, rotate, newKey, now, deleteOn, repairNote);
+    }
+
+    private static UserOutcome rotated(String user, UserSettings settings, Rotate rotate, IssuedAccessKey newKey,
+            Instant now, Instant deleteOn, String repairNote) {
+        String oldKeyId = rotate.oldKey().id();
         return new UserOutcome(user, Action.ROTATED, repairNote + "key " + oldKeyId + " was "
                 + rotate.oldKey().ageInDays(now) + " days old; new key mailed to " + settings.email()
                 + "; old key deleted on " + MAIL_DATE.format(deleteOn),
                 Optional.of(oldKeyId), Optional.of(newKey.id()));
+    }
+
+    /** A failed schedule write may still have landed (a lost reply): then the rotation is complete. */
+    private boolean scheduledDespite(String user, String oldKeyId, String newKeyId) {
+        try {
+            return pendingDeletions.isScheduled(user, oldKeyId, newKeyId);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -241,10 +249,9 @@ public final class Rotator {
     }
 
     private dev.ikr.mail.MailMessage newKeyMail(String user, UserSettings settings, String oldKeyId,
-            IssuedAccessKey newKey, Instant deleteOn, Optional<String> replacedKeyId, Account account) {
+            IssuedAccessKey newKey, Instant deleteOn, Optional<String> replacedKeyId, MailAccount account) {
         Map<String, Object> values = new HashMap<>();
-        values.put("accountId", account.id());
-        account.alias().get().ifPresent(alias -> values.put("accountAlias", alias));
+        account.addTo(values);
         values.put("user", user);
         values.put("newKeyId", newKey.id());
         values.put("oldKeyId", oldKeyId);
@@ -282,22 +289,5 @@ public final class Rotator {
     static String describe(Throwable e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
-    }
-
-    private static UserOutcome join(Future<UserOutcome> outcome) {
-        try {
-            return outcome.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("the run was interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException("a user task failed outside its own error handling", e.getCause());
-        }
-    }
-
-    private record Account(String id, Supplier<Optional<String>> alias) {
     }
 }

@@ -1,0 +1,146 @@
+package dev.ikr.cli;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.ikr.aws.AwsClients;
+import dev.ikr.aws.IamDirectory;
+import dev.ikr.aws.RotationTableItems;
+import dev.ikr.destructor.DestructorHandler;
+import dev.ikr.domain.RecordState;
+import dev.ikr.domain.RotationRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * The local stand-in for DynamoDB TTL (moto never expires items): deletes the pending deletions
+ * whose {@code delete_on} has passed, reads their REMOVE records from the table's real stream, marks
+ * them as TTL removals, and delivers them to the destructor handler in batches, as the event source
+ * mapping would.
+ */
+final class Expiry {
+
+    static final int BATCH_SIZE = 100;
+
+    private final AwsClients clients;
+    private final String table;
+
+    Expiry(AwsClients clients, String table) {
+        this.clients = clients;
+        this.table = table;
+    }
+
+    Map<String, Object> run(Instant now, DestructorHandler handler, Context context) {
+        List<RotationRecord> expired = expire(now);
+        List<Record> removals = removalsOf(expired);
+        String streamArn = streamArn();
+        List<String> retried = new ArrayList<>();
+        for (int start = 0; start < removals.size(); start += BATCH_SIZE) {
+            var batch = removals.subList(start, Math.min(removals.size(), start + BATCH_SIZE));
+            StreamsEventResponse response = handler.handleRequest(StreamEvents.event(batch, streamArn, true), context);
+            response.getBatchItemFailures().forEach(failure -> retried.add(failure.getItemIdentifier()));
+        }
+        var result = new LinkedHashMap<String, Object>();
+        result.put("now", now.toString());
+        result.put("expired", expired.stream().map(this::afterwards).toList());
+        result.put("deliveredToDestructor", removals.size());
+        result.put("batchItemFailures", retried);
+        return result;
+    }
+
+    /** Deletes every pending deletion due at {@code now}, unless it changed meanwhile. */
+    private List<RotationRecord> expire(Instant now) {
+        List<RotationRecord> expired = new ArrayList<>();
+        for (var item : clients.dynamoDb().scanPaginator(request -> request.tableName(table)).items()) {
+            RotationRecord record;
+            try {
+                record = RotationTableItems.toRecord(item);
+            } catch (RuntimeException unreadable) {
+                continue;
+            }
+            if (record.state() != RecordState.PENDING_DELETION || record.deleteOn().orElseThrow().isAfter(now)) {
+                continue;
+            }
+            try {
+                clients.dynamoDb().deleteItem(request -> request.tableName(table)
+                        .key(RotationTableItems.key(record.user(), record.oldKeyId()))
+                        .conditionExpression("#deleteOn = :deleteOn")
+                        .expressionAttributeNames(Map.of("#deleteOn", RotationTableItems.DELETE_ON))
+                        .expressionAttributeValues(Map.of(":deleteOn", item.get(RotationTableItems.DELETE_ON))));
+                expired.add(record);
+            } catch (ConditionalCheckFailedException changed) {
+                // rescheduled meanwhile: not due any more
+            }
+        }
+        return expired;
+    }
+
+    /** The latest REMOVE record of each expired item, in stream order. */
+    private List<Record> removalsOf(List<RotationRecord> expired) {
+        if (expired.isEmpty()) {
+            return List.of();
+        }
+        var wanted = new java.util.HashSet<String>();
+        expired.forEach(record -> wanted.add(record.user() + "\u0000" + record.oldKeyId()));
+        var latest = new LinkedHashMap<String, Record>();
+        String streamArn = streamArn();
+        DynamoDbStreamsClient streams = clients.dynamoDbStreams();
+        var shards = streams.describeStream(request -> request.streamArn(streamArn)).streamDescription().shards();
+        for (var shard : shards) {
+            String iterator = streams.getShardIterator(request -> request.streamArn(streamArn)
+                    .shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            while (iterator != null) {
+                String current = iterator;
+                var page = streams.getRecords(request -> request.shardIterator(current));
+                for (Record record : page.records()) {
+                    if (record.eventName() == OperationType.REMOVE) {
+                        Map<String, AttributeValue> keys = record.dynamodb().keys();
+                        String key = keys.get(RotationTableItems.USER).s() + "\u0000"
+                                + keys.get(RotationTableItems.OLD_KEY).s();
+                        if (wanted.contains(key)) {
+                            latest.remove(key);
+                            latest.put(key, record);
+                        }
+                    }
+                }
+                iterator = page.records().isEmpty() ? null : page.nextShardIterator();
+            }
+        }
+        return new ArrayList<>(latest.values());
+    }
+
+    private String streamArn() {
+        String arn = clients.dynamoDb().describeTable(request -> request.tableName(table)).table().latestStreamArn();
+        if (arn == null) {
+            throw new IllegalStateException("table " + table + " has no stream: enable NEW_AND_OLD_IMAGES");
+        }
+        return arn;
+    }
+
+    /** What became of an expired record: is the key gone, and is the record back (and why)? */
+    private Map<String, Object> afterwards(RotationRecord record) {
+        var entry = new LinkedHashMap<String, Object>();
+        entry.put("user", record.user());
+        entry.put("keyId", record.oldKeyId());
+        entry.put("deleteOn", record.deleteOn().orElseThrow().toString());
+        boolean keyExists = new IamDirectory(clients.iam()).accessKeys(record.user()).stream()
+                .anyMatch(key -> key.id().equals(record.oldKeyId()));
+        entry.put("keyDeleted", !keyExists);
+        var back = clients.dynamoDb().getItem(request -> request.tableName(table).consistentRead(true)
+                .key(RotationTableItems.key(record.user(), record.oldKeyId()))).item();
+        if (back != null && !back.isEmpty()) {
+            RotationRecord now = RotationTableItems.toRecord(back);
+            entry.put("recordState", now.state().attributeValue());
+            now.reason().ifPresent(reason -> entry.put("reason", reason));
+        }
+        return entry;
+    }
+}

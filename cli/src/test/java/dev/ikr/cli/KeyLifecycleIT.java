@@ -1,0 +1,275 @@
+package dev.ikr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.ikr.aws.AwsClients;
+import dev.ikr.config.DestructorConfig;
+import dev.ikr.config.RotatorConfig;
+import dev.ikr.destructor.DestructorHandler;
+import dev.ikr.lambda.LocalContext;
+import dev.ikr.rotator.RotatorHandler;
+import dev.ikr.testbed.FaultInjector;
+import dev.ikr.testbed.LogCapture;
+import dev.ikr.testbed.Moto;
+import dev.ikr.testbed.MotoExtension;
+import dev.ikr.testbed.TestAccount;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
+import software.amazon.awssdk.services.iam.model.DeleteAccessKeyRequest;
+
+/**
+ * The whole life of a key against moto: the rotator mails a new key, {@code expire} stands in for
+ * DynamoDB's TTL and feeds the table's real stream to the real destructor handler.
+ */
+@ExtendWith(MotoExtension.class)
+class KeyLifecycleIT {
+
+    @RegisterExtension
+    final LogCapture logs = new LogCapture();
+
+    private final TestAccount account = new TestAccount(Moto.shared());
+    private final FaultInjector faults = new FaultInjector();
+    private final AwsClients clients = new AwsClients(List.of(faults));
+    private final Instant rotatedAt = Instant.now().plus(Duration.ofDays(100));
+    private final Instant afterDeletionDate = rotatedAt.plus(Duration.ofDays(6));
+
+    @BeforeEach
+    void setUp() {
+        account.createTable().verifySender();
+    }
+
+    @Test
+    void oldKeyIsDeletedAfterItsDate_newKeyStays_decryptionKeyGoes_andTheOwnerIsTold() {
+        String oldKey = rotatedUser("alice");
+        String newKey = otherKey("alice", oldKey);
+        assertThat(account.parameter("/ikr/secret/iam/alice")).isPresent();
+
+        Map<String, Object> notYet = expire(rotatedAt.plus(Duration.ofDays(4)), Map.of());
+        assertThat((List<?>) notYet.get("expired")).isEmpty();
+        assertThat(account.keyIds("alice")).contains(oldKey);
+
+        Map<String, Object> result = expire(afterDeletionDate, Map.of());
+
+        assertThat(account.keyIds("alice")).containsExactly(newKey);
+        assertThat(account.parameter("/ikr/secret/iam/alice")).isEmpty();
+        assertThat(account.items()).isEmpty();
+        assertThat(expired(result)).singleElement().satisfies(entry -> {
+            assertThat(entry).containsEntry("user", "alice").containsEntry("keyId", oldKey)
+                    .containsEntry("keyDeleted", true);
+        });
+        assertThat((List<?>) result.get("batchItemFailures")).isEmpty();
+        var mails = account.sentMailsTo("alice@example.com");
+        assertThat(mails).hasSize(2);
+        assertThat(mails.get(1).subject()).contains("old AWS access key of alice deleted");
+        assertThat(mails.get(1).body()).contains(oldKey).contains(newKey);
+    }
+
+    @Test
+    void keepsTheSsmKey_whenEncryptionIsOff() {
+        String oldKey = rotatedUser("bob", Map.of("ENCRYPT_KEY_PAIR", "false"));
+
+        expire(afterDeletionDate, Map.of("ENCRYPT_KEY_PAIR", "false"));
+
+        assertThat(account.keyIds("bob")).hasSize(1).doesNotContain(oldKey);
+    }
+
+    @Test
+    void keyAlreadyDeletedByHand_endsTheRecordWithoutError() {
+        String oldKey = rotatedUser("carol");
+        account.deleteKey("carol", oldKey);
+
+        Map<String, Object> result = expire(afterDeletionDate, Map.of());
+
+        assertThat((List<?>) result.get("batchItemFailures")).isEmpty();
+        assertThat(account.items()).isEmpty();
+        assertThat(account.keyIds("carol")).hasSize(1);
+        assertThat(logs.all()).contains("already_gone");
+    }
+
+    @Test
+    void neverDeletesTheOnlyKey_andAsksForAttention() {
+        String oldKey = rotatedUser("dave");
+        account.deleteKey("dave", otherKey("dave", oldKey));
+
+        expire(afterDeletionDate, Map.of());
+
+        assertThat(account.keyIds("dave")).containsExactly(oldKey);
+        var item = account.item("dave", oldKey).orElseThrow();
+        assertThat(item.get("state").s()).isEqualTo("needs_attention");
+        assertThat(item).doesNotContainKey("delete_on");
+        assertThat(item.get("reason").s()).contains("only key");
+        assertThat(account.sentMailsTo("dave@example.com")).last()
+                .satisfies(mail -> assertThat(mail.subject()).contains("action needed"));
+    }
+
+    @Test
+    void neverDeletesTheOldKey_whenTheNewOneIsInactive() {
+        String oldKey = rotatedUser("erin");
+        account.deactivateKey("erin", otherKey("erin", oldKey));
+
+        expire(afterDeletionDate, Map.of());
+
+        assertThat(account.keyIds("erin")).hasSize(2).contains(oldKey);
+        assertThat(account.item("erin", oldKey).orElseThrow().get("state").s()).isEqualTo("needs_attention");
+    }
+
+    @Test
+    void failedDeletion_isRequeuedWithALaterDate_thenDeletedOnceIamIsBack() {
+        String oldKey = rotatedUser("frank");
+        faults.fail("DeleteAccessKey");
+
+        Map<String, Object> failed = expire(afterDeletionDate, Map.of());
+
+        assertThat((List<?>) failed.get("batchItemFailures")).isEmpty();
+        var item = account.item("frank", oldKey).orElseThrow();
+        assertThat(item.get("state").s()).isEqualTo("pending_deletion");
+        assertThat(item.get("attempts").n()).isEqualTo("1");
+        long retryAt = Long.parseLong(item.get("delete_on").n());
+        assertThat(retryAt).isBetween(afterDeletionDate.plus(Duration.ofMinutes(4)).getEpochSecond(),
+                afterDeletionDate.plus(Duration.ofMinutes(6)).getEpochSecond());
+        assertThat(account.keyIds("frank")).contains(oldKey);
+
+        faults.heal();
+        expire(afterDeletionDate.plus(Duration.ofMinutes(10)), Map.of());
+
+        assertThat(account.keyIds("frank")).hasSize(1).doesNotContain(oldKey);
+        assertThat(account.items()).isEmpty();
+    }
+
+    @Test
+    void afterMaxDeleteAttempts_theRecordWaitsForAPerson() {
+        String oldKey = rotatedUser("grace");
+        faults.fail("DeleteAccessKey");
+        Map<String, String> twoAttempts = Map.of("MAX_DELETE_ATTEMPTS", "2");
+
+        expire(afterDeletionDate, twoAttempts);
+        expire(afterDeletionDate.plus(Duration.ofMinutes(10)), twoAttempts);
+
+        var item = account.item("grace", oldKey).orElseThrow();
+        assertThat(item.get("state").s()).isEqualTo("needs_attention");
+        assertThat(item).doesNotContainKey("delete_on");
+        assertThat(item.get("reason").s()).contains("failed 2 times").contains("DeleteAccessKey");
+        assertThat(account.keyIds("grace")).contains(oldKey);
+        assertThat(account.sentMailsTo("grace@example.com")).last()
+                .satisfies(mail -> assertThat(mail.subject()).contains("action needed"));
+    }
+
+    @Test
+    void removalByAnOperator_cancelsTheDeletion_andDeletesNothing() {
+        String oldKey = rotatedUser("heidi");
+        var item = account.item("heidi", oldKey).orElseThrow();
+
+        StreamsEventResponse response = destructor(Map.of())
+                .handleRequest(StreamEvents.event(List.of(remove("1", item)), "arn:stream", false), context());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(account.keyIds("heidi")).hasSize(2).contains(oldKey);
+        assertThat(logs.all()).contains("cancelled");
+    }
+
+    @Test
+    void batchOfFive_withOneMalformedAndOneFailing_finishesTheOthers_andNamesExactlyWhatToRetry() {
+        List<String> users = List.of("ivan", "judy", "kim", "leo");
+        var items = new ArrayList<Map<String, AttributeValue>>();
+        var oldKeys = new HashMap<String, String>();
+        for (String user : users) {
+            String oldKey = rotatedUser(user);
+            oldKeys.put(user, oldKey);
+            items.add(account.item(user, oldKey).orElseThrow());
+        }
+        Record malformed = Record.builder().eventID("bad").eventName(OperationType.REMOVE).awsRegion(Moto.REGION)
+                .dynamodb(StreamRecord.builder().sequenceNumber("300").keys(Map.of()).build()).build();
+        var batch = List.of(remove("100", items.get(0)), remove("200", items.get(1)), malformed,
+                remove("400", items.get(2)), remove("500", items.get(3)));
+        faults.fail("DeleteAccessKey", request -> ((DeleteAccessKeyRequest) request).userName().equals("judy"));
+        faults.fail("PutItem");
+
+        StreamsEventResponse response = destructor(Map.of())
+                .handleRequest(StreamEvents.event(batch, "arn:stream", true), context());
+
+        assertThat(response.getBatchItemFailures()).extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactlyInAnyOrder("200", "300");
+        for (String done : List.of("ivan", "kim", "leo")) {
+            assertThat(account.keyIds(done)).hasSize(1).doesNotContain(oldKeys.get(done));
+        }
+        assertThat(account.keyIds("judy")).hasSize(2).contains(oldKeys.get("judy"));
+        assertThat(logs.all()).contains("\"eventId\":\"bad\"").contains("no old image");
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    private String rotatedUser(String user) {
+        return rotatedUser(user, Map.of());
+    }
+
+    /** Creates a tagged user with one key and rotates it at {@link #rotatedAt}; returns the old key. */
+    private String rotatedUser(String user, Map<String, String> overrides) {
+        account.createUser(user, Map.of("IKR:EMAIL", user + "@example.com"));
+        String oldKey = account.createKey(user);
+        var env = env(overrides);
+        new RotatorHandler(RotatorConfig.from(env), clients, clockAt(rotatedAt))
+                .handleRequest(Map.of(), context());
+        assertThat(account.keyIds(user)).hasSize(2);
+        return oldKey;
+    }
+
+    private String otherKey(String user, String key) {
+        return account.keyIds(user).stream().filter(id -> !id.equals(key)).findFirst().orElseThrow();
+    }
+
+    private Map<String, Object> expire(Instant at, Map<String, String> overrides) {
+        return new Expiry(clients, TestAccount.TABLE).run(at, destructorAt(at, overrides), context());
+    }
+
+    private DestructorHandler destructor(Map<String, String> overrides) {
+        return destructorAt(Instant.now(), overrides);
+    }
+
+    private DestructorHandler destructorAt(Instant at, Map<String, String> overrides) {
+        return new DestructorHandler(DestructorConfig.from(env(overrides)), clients, clockAt(at));
+    }
+
+    private static Map<String, String> env(Map<String, String> overrides) {
+        var env = new HashMap<String, String>();
+        env.put("IAM_KEY_ROTATOR_TABLE", TestAccount.TABLE);
+        env.put("MAIL_FROM", TestAccount.SENDER);
+        env.putAll(overrides);
+        return env;
+    }
+
+    private static Clock clockAt(Instant at) {
+        return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), at));
+    }
+
+    private static LocalContext context() {
+        return LocalContext.forAccount("ikr", Moto.REGION, Moto.ACCOUNT_ID);
+    }
+
+    private static Record remove(String sequenceNumber, Map<String, AttributeValue> oldImage) {
+        return Record.builder().eventID("event-" + sequenceNumber).eventName(OperationType.REMOVE)
+                .awsRegion(Moto.REGION).eventVersion("1.1")
+                .dynamodb(StreamRecord.builder().sequenceNumber(sequenceNumber)
+                        .keys(Map.of("user", oldImage.get("user"), "ak", oldImage.get("ak")))
+                        .oldImage(oldImage).sizeBytes(100L).streamViewType("NEW_AND_OLD_IMAGES").build())
+                .build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> expired(Map<String, Object> result) {
+        return (List<Map<String, Object>>) result.get("expired");
+    }
+}

@@ -1,0 +1,30 @@
+package dev.ikr.destructor;
+
+import dev.ikr.aws.AwsClients;
+import dev.ikr.aws.DynamoPendingDeletions;
+import dev.ikr.aws.IamDirectory;
+import dev.ikr.aws.SsmSecretStore;
+import dev.ikr.config.DestructorConfig;
+import dev.ikr.mail.Mailers;
+import dev.ikr.mail.MessageRenderer;
+import dev.ikr.rotation.Destructor;
+import java.time.Clock;
+
+/** Builds the destructor from its configuration and the shared AWS clients. */
+public final class DestructorWiring {
+
+    private DestructorWiring() {
+    }
+
+    public static Destructor destructor(DestructorConfig config, AwsClients clients, Clock clock) {
+        return new Destructor(
+                new IamDirectory(clients.iam()),
+                new DynamoPendingDeletions(clients.dynamoDb(), config.tableName()),
+                new SsmSecretStore(clients.ssm()),
+                Mailers.create(config.mail(), clients),
+                new MessageRenderer(),
+                new Destructor.Options(config.encryptKeyPair(), config.retryAfter(), config.maxDeleteAttempts(),
+                        config.maxConcurrency()),
+                clock);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.ikr.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every environment variable the destructor reads, validated once at cold start.
+ *
+ * @param tableName {@code IAM_KEY_ROTATOR_TABLE}
+ * @param encryptKeyPair {@code ENCRYPT_KEY_PAIR} (true): also delete the user's SSM decryption key
+ * @param retryAfter {@code RETRY_AFTER_MINS} (5): when a failed deletion is tried again
+ * @param maxDeleteAttempts {@code MAX_DELETE_ATTEMPTS} (10): failed attempts before a person is asked
+ * @param mail {@code MAIL_CLIENT}, {@code MAIL_FROM} and the mailer's own variables
+ * @param accountId {@code ACCOUNT_ID}, overriding the account of the invoked function's ARN
+ * @param maxConcurrency {@code MAX_CONCURRENCY} (4): users handled at once
+ */
+public record DestructorConfig(
+        String tableName,
+        boolean encryptKeyPair,
+        Duration retryAfter,
+        int maxDeleteAttempts,
+        MailConfig mail,
+        Optional<String> accountId,
+        int maxConcurrency) {
+
+    public static final int DEFAULT_RETRY_AFTER_MINS = 5;
+    public static final int DEFAULT_MAX_DELETE_ATTEMPTS = 10;
+
+    /** @throws ConfigurationException naming the first variable that is missing or wrong */
+    public static DestructorConfig from(Map<String, String> variables) {
+        var env = new Environment(variables);
+        return new DestructorConfig(
+                env.required("IAM_KEY_ROTATOR_TABLE", "the name of the DynamoDB table of pending deletions"),
+                env.bool("ENCRYPT_KEY_PAIR", true),
+                Duration.ofMinutes(env.positiveInt("RETRY_AFTER_MINS", DEFAULT_RETRY_AFTER_MINS, 7 * 24 * 60)),
+                env.positiveInt("MAX_DELETE_ATTEMPTS", DEFAULT_MAX_DELETE_ATTEMPTS, 1000),
+                MailConfig.from(variables),
+                env.accountId(),
+                env.positiveInt("MAX_CONCURRENCY", RotatorConfig.DEFAULT_MAX_CONCURRENCY,
+                        RotatorConfig.MAX_CONCURRENCY_LIMIT));
+    }
+}

@@ -1,0 +1,25 @@
+package dev.ikr.domain;
+
+/** One record of the table's stream, as the destructor sees it. */
+public sealed interface StreamChange {
+
+    String eventId();
+
+    /**
+     * An item left the table.
+     *
+     * @param removedByTtl true when DynamoDB's TTL removed it (the only removal that deletes a key)
+     * @param removedBy who removed it, for the log (the stream's principal, or "unknown")
+     */
+    record Removed(String eventId, boolean removedByTtl, String removedBy, RotationRecord record)
+            implements StreamChange {
+    }
+
+    /** An insert or a modification: nothing to do. */
+    record Other(String eventId, String eventName) implements StreamChange {
+    }
+
+    /** A record that cannot be read; {@code reason} says why (never a secret: the table holds none). */
+    record Malformed(String eventId, String reason) implements StreamChange {
+    }
+}

@@ -1,0 +1,227 @@
+package dev.ikr.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.RotationPolicy;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RotatorConfigTest {
+
+    private static final String TABLE = "IAM_KEY_ROTATOR_TABLE";
+    private static final String FROM = "MAIL_FROM";
+
+    /** The smallest environment that works: the two required variables. */
+    private static Map<String, String> minimal() {
+        var env = new HashMap<String, String>();
+        env.put(TABLE, "ikr-rotations");
+        env.put(FROM, "ikr@example.com");
+        return env;
+    }
+
+    private static Map<String, String> with(String name, String value) {
+        var env = minimal();
+        env.put(name, value);
+        return env;
+    }
+
+    private static Map<String, String> without(String name) {
+        var env = minimal();
+        env.remove(name);
+        return env;
+    }
+
+    @Test
+    void usesTheOriginalProjectsDefaults_whenOnlyTheRequiredVariablesAreSet() {
+        RotatorConfig config = RotatorConfig.from(minimal());
+
+        assertThat(config.tableName()).isEqualTo("ikr-rotations");
+        assertThat(config.mail().from()).isEqualTo(EmailAddress.of("ikr@example.com"));
+        assertThat(config.policy()).isEqualTo(new RotationPolicy(85, 5));
+        assertThat(config.encryptKeyPair()).isTrue();
+        assertThat(config.mail().client()).isEqualTo(MailClient.SES);
+        assertThat(config.accountId()).isEmpty();
+        assertThat(config.maxConcurrency()).isEqualTo(4);
+    }
+
+    @Test
+    void readsEveryVariable() {
+        var env = minimal();
+        env.put("ROTATE_AFTER_DAYS", "30");
+        env.put("DELETE_AFTER_DAYS", "2");
+        env.put("ENCRYPT_KEY_PAIR", "false");
+        env.put("MAIL_CLIENT", "ses");
+        env.put("ACCOUNT_ID", "123456789012");
+        env.put("MAX_CONCURRENCY", "16");
+
+        RotatorConfig config = RotatorConfig.from(env);
+
+        assertThat(config.policy()).isEqualTo(new RotationPolicy(30, 2));
+        assertThat(config.encryptKeyPair()).isFalse();
+        assertThat(config.mail().client()).isEqualTo(MailClient.SES);
+        assertThat(config.accountId()).contains("123456789012");
+        assertThat(config.maxConcurrency()).isEqualTo(16);
+    }
+
+    @Test
+    void acceptsTheBoundsOfTheDayRange() {
+        var env = minimal();
+        env.put("ROTATE_AFTER_DAYS", "36500");
+        env.put("DELETE_AFTER_DAYS", "1");
+
+        assertThat(RotatorConfig.from(env).policy()).isEqualTo(new RotationPolicy(36_500, 1));
+    }
+
+    @Test
+    void ignoresBlanksAroundValues() {
+        var env = minimal();
+        env.put(TABLE, "  ikr-rotations \n");
+        env.put("ROTATE_AFTER_DAYS", " 30 ");
+
+        RotatorConfig config = RotatorConfig.from(env);
+
+        assertThat(config.tableName()).isEqualTo("ikr-rotations");
+        assertThat(config.policy().rotateAfterDays()).isEqualTo(30);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {TABLE, FROM})
+    void failsNamingTheVariable_whenARequiredVariableIsMissing(String name) {
+        assertThatThrownBy(() -> RotatorConfig.from(without(name)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(name)
+                .hasMessageContaining("required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {TABLE, FROM})
+    void treatsABlankRequiredVariableAsMissing(String name) {
+        for (String blank : new String[] {"", "   ", "\t"}) {
+            assertThatThrownBy(() -> RotatorConfig.from(with(name, blank)))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining(name)
+                    .hasMessageContaining("required");
+        }
+    }
+
+    @Test
+    void treatsBlankOptionalVariablesAsAbsent_andUsesTheirDefaults() {
+        var env = minimal();
+        for (String name : new String[] {"ROTATE_AFTER_DAYS", "DELETE_AFTER_DAYS", "ENCRYPT_KEY_PAIR", "MAIL_CLIENT",
+                "ACCOUNT_ID", "MAX_CONCURRENCY"}) {
+            env.put(name, "  ");
+        }
+
+        RotatorConfig config = RotatorConfig.from(env);
+
+        assertThat(config.policy()).isEqualTo(new RotationPolicy(85, 5));
+        assertThat(config.encryptKeyPair()).isTrue();
+        assertThat(config.mail().client()).isEqualTo(MailClient.SES);
+        assertThat(config.accountId()).isEqualTo(Optional.empty());
+        assertThat(config.maxConcurrency()).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "0", "-1", "99999999999", "1.5", "36501", "30d"})
+    void failsNamingTheVariableAndTheRange_whenRotateAfterDaysIsNotAWholeNumberOfDays(String value) {
+        assertThatThrownBy(() -> RotatorConfig.from(with("ROTATE_AFTER_DAYS", value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("ROTATE_AFTER_DAYS")
+                .hasMessageContaining("from 1 to 36500")
+                .hasMessageContaining("'" + value + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "0", "-1", "99999999999", "1.5", "36501", "30d"})
+    void failsNamingTheVariableAndTheRange_whenDeleteAfterDaysIsNotAWholeNumberOfDays(String value) {
+        assertThatThrownBy(() -> RotatorConfig.from(with("DELETE_AFTER_DAYS", value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("DELETE_AFTER_DAYS")
+                .hasMessageContaining("from 1 to 36500")
+                .hasMessageContaining("'" + value + "'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"true", "TRUE", "yes", "1"})
+    void encrypts_whenEncryptKeyPairIsTruthy(String value) {
+        assertThat(RotatorConfig.from(with("ENCRYPT_KEY_PAIR", value)).encryptKeyPair()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"false", "False", "no", "0"})
+    void mailsThePlainKey_whenEncryptKeyPairIsFalsy(String value) {
+        assertThat(RotatorConfig.from(with("ENCRYPT_KEY_PAIR", value)).encryptKeyPair()).isFalse();
+    }
+
+    @Test
+    void failsNamingTheVariable_whenEncryptKeyPairIsNotABoolean() {
+        assertThatThrownBy(() -> RotatorConfig.from(with("ENCRYPT_KEY_PAIR", "maybe")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("ENCRYPT_KEY_PAIR")
+                .hasMessageContaining("true or false")
+                .hasMessageContaining("'maybe'");
+    }
+
+    @Test
+    void failsNamingTheVariableAndTheAllowedValues_whenTheMailClientIsUnknown() {
+        assertThatThrownBy(() -> RotatorConfig.from(with("MAIL_CLIENT", "pigeon")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("MAIL_CLIENT")
+                .hasMessageContaining("'pigeon'")
+                .hasMessageContainingAll(Arrays.stream(MailClient.values())
+                        .map(client -> client.name().toLowerCase(Locale.ROOT)).toArray(String[]::new));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ses", "SES", "Ses", " ses "})
+    void acceptsTheMailClientInAnyCase(String value) {
+        assertThat(RotatorConfig.from(with("MAIL_CLIENT", value)).mail().client()).isEqualTo(MailClient.SES);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"12345678901", "1234567890123", "12345678901a", "arn:aws:iam::123456789012:root",
+            "1234-5678-9012"})
+    void failsNamingTheVariable_whenTheAccountIdIsNotTwelveDigits(String value) {
+        assertThatThrownBy(() -> RotatorConfig.from(with("ACCOUNT_ID", value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("ACCOUNT_ID")
+                .hasMessageContaining("12-digit");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ikr", "ikr@", "ikr@example", "i kr@example.com"})
+    void failsNamingTheVariable_whenTheSenderIsNotAMailAddress(String value) {
+        assertThatThrownBy(() -> RotatorConfig.from(with(FROM, value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(FROM);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-4", "65", "four", "2.5"})
+    void failsNamingTheVariableAndTheRange_whenMaxConcurrencyIsOutOfRange(String value) {
+        assertThatThrownBy(() -> RotatorConfig.from(with("MAX_CONCURRENCY", value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("MAX_CONCURRENCY")
+                .hasMessageContaining("from 1 to 64");
+    }
+
+    @Test
+    void errorMessagesAreOneSentence() {
+        for (Map<String, String> env : java.util.List.of(without(TABLE), with("ROTATE_AFTER_DAYS", "0"),
+                with("ENCRYPT_KEY_PAIR", "maybe"), with("MAIL_CLIENT", "pigeon"), with("ACCOUNT_ID", "1"),
+                with("MAX_CONCURRENCY", "0"), with(FROM, "nobody"))) {
+            assertThatThrownBy(() -> RotatorConfig.from(env))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageEndingWith(".")
+                    .hasMessageNotContaining("\n");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.ikr.rotation;
+
+import dev.ikr.domain.EmailAddress;
+import dev.ikr.mail.MailMessage;
+import dev.ikr.port.Mailer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** A mailer that keeps what it sends; it can refuse everything, or mail to chosen addresses. */
+final class RecordingMailer implements Mailer {
+
+    private final List<String> journal;
+    private final List<MailMessage> sent = new ArrayList<>();
+    private final Set<EmailAddress> refused = new HashSet<>();
+    private boolean failing;
+
+    RecordingMailer(List<String> journal) {
+        this.journal = journal;
+    }
+
+    synchronized void fail() {
+        failing = true;
+    }
+
+    synchronized void refuse(String address) {
+        refused.add(EmailAddress.of(address));
+    }
+
+    synchronized void heal() {
+        failing = false;
+        refused.clear();
+    }
+
+    synchronized List<MailMessage> sent() {
+        return List.copyOf(sent);
+    }
+
+    synchronized List<MailMessage> sentTo(String address) {
+        return sent.stream().filter(mail -> mail.to().contains(EmailAddress.of(address))).toList();
+    }
+
+    @Override
+    public synchronized void send(MailMessage message) {
+        if (failing || message.to().stream().anyMatch(refused::contains)) {
+            throw new IllegalStateException("the mail service rejected the message (test)");
+        }
+        sent.add(message);
+        journal.add("send " + message.to().get(0));
+    }
+}
