@@ -1,0 +1,396 @@
+# Inputs of the original skildops/aws-iam-key-rotator module keep their names and meaning. Its provider
+# inputs (region, profile, access_key, secret_key, session_token) are gone: the caller configures the
+# provider. Its lambda_runtime is gone too: the functions are Java 21.
+
+# ---------------------------------------------------------------------------------------------------
+# DynamoDB table of pending deletions
+# ---------------------------------------------------------------------------------------------------
+
+variable "table_name" {
+  type        = string
+  default     = "iam-key-rotator"
+  description = "Name of the DynamoDB table that holds the old access keys waiting to be deleted"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]{3,255}$", var.table_name))
+    error_message = "table_name must be 3 to 255 characters: letters, digits, '_', '-' and '.'."
+  }
+}
+
+variable "enable_sse" {
+  type        = bool
+  default     = true
+  description = "Whether to encrypt the table with a KMS key (`kms_key_arn`, or the AWS managed `aws/dynamodb` key when it is null). When false, DynamoDB still encrypts it with an AWS owned key"
+}
+
+variable "kms_key_arn" {
+  type        = string
+  default     = null
+  description = "ARN of a customer managed KMS key to encrypt the table with instead of the AWS managed key. Only used when `enable_sse` is true; both functions are allowed to use it"
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
+    error_message = "kms_key_arn must be the ARN of a KMS key (arn:aws:kms:...), or null."
+  }
+}
+
+variable "enable_pitr" {
+  type        = bool
+  default     = true
+  description = "Whether to enable point-in-time recovery for the DynamoDB table"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Functions and their roles
+# ---------------------------------------------------------------------------------------------------
+
+variable "key_creator_role_name" {
+  type        = string
+  default     = "iam-key-creator"
+  description = "Name of the IAM role of the key creator (rotator) function"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.key_creator_role_name))
+    error_message = "key_creator_role_name must be 1 to 64 characters: letters, digits and +=,.@_-."
+  }
+}
+
+variable "key_creator_function_name" {
+  type        = string
+  default     = "iam-key-creator"
+  description = "Name of the Lambda function that creates a new access key pair when the old one is due (the rotator); its schedule rule has the same name"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.key_creator_function_name))
+    error_message = "key_creator_function_name must be 1 to 64 characters: letters, digits, '_' and '-'."
+  }
+}
+
+variable "key_destructor_role_name" {
+  type        = string
+  default     = "iam-key-destructor"
+  description = "Name of the IAM role of the key destructor function"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.key_destructor_role_name))
+    error_message = "key_destructor_role_name must be 1 to 64 characters: letters, digits and +=,.@_-."
+  }
+}
+
+variable "key_destructor_function_name" {
+  type        = string
+  default     = "iam-key-destructor"
+  description = "Name of the Lambda function that deletes an old access key pair when its deletion date has passed; its on-failure queue is named `<name>-failures`"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.key_destructor_function_name))
+    error_message = "key_destructor_function_name must be 1 to 64 characters: letters, digits, '_' and '-'."
+  }
+}
+
+variable "rotator_jar_path" {
+  type        = string
+  description = "Path of the rotator's deployment jar (`rotator-function/target/rotator-function-<version>-lambda.jar`)"
+
+  validation {
+    condition     = fileexists(var.rotator_jar_path)
+    error_message = "rotator_jar_path must name an existing file: build it with `mvn package` first."
+  }
+}
+
+variable "destructor_jar_path" {
+  type        = string
+  description = "Path of the destructor's deployment jar (`destructor-function/target/destructor-function-<version>-lambda.jar`)"
+
+  validation {
+    condition     = fileexists(var.destructor_jar_path)
+    error_message = "destructor_jar_path must name an existing file: build it with `mvn package` first."
+  }
+}
+
+variable "cron_expression" {
+  type        = string
+  default     = "0 12 * * ? *"
+  description = "[CRON expression](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html) (six fields, without `cron(...)`) of how often the key creator checks whether a user needs a new key pair"
+
+  validation {
+    condition     = can(regex("^\\S+(\\s+\\S+){5}$", trimspace(var.cron_expression))) && !startswith(trimspace(var.cron_expression), "cron(")
+    error_message = "cron_expression must be a non-empty EventBridge cron expression of six fields without the cron(...) wrapper, e.g. \"0 12 * * ? *\"."
+  }
+}
+
+variable "function_memory_size" {
+  type        = number
+  default     = 512
+  description = "Memory in MB of both the creator and the destructor function (the original's 128 is too little for a Java runtime)"
+
+  validation {
+    condition     = var.function_memory_size >= 128 && var.function_memory_size <= 10240 && floor(var.function_memory_size) == var.function_memory_size
+    error_message = "function_memory_size must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "function_timeout" {
+  type        = number
+  default     = 120
+  description = "Timeout in seconds of both the creator and the destructor function"
+
+  validation {
+    condition     = var.function_timeout >= 1 && var.function_timeout <= 900 && floor(var.function_timeout) == var.function_timeout
+    error_message = "function_timeout must be a whole number of seconds from 1 to 900."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  type        = number
+  default     = -1
+  description = "Reserved concurrent executions of each function. `0` stops the functions from being invoked and `-1` removes any concurrency limit"
+
+  validation {
+    condition     = var.reserved_concurrent_executions >= -1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
+    error_message = "reserved_concurrent_executions must be -1 (no limit), 0 (disabled) or a positive whole number."
+  }
+}
+
+variable "xray_tracing_mode" {
+  type        = string
+  default     = "PassThrough"
+  description = "Whether to sample and trace a subset of incoming requests with AWS X-Ray. **Possible values:** `PassThrough` and `Active`"
+
+  validation {
+    condition     = contains(["PassThrough", "Active"], var.xray_tracing_mode)
+    error_message = "xray_tracing_mode must be PassThrough or Active."
+  }
+}
+
+variable "enable_snapstart" {
+  type        = bool
+  default     = true
+  description = "Whether to enable Lambda SnapStart on the published versions the aliases point at (faster Java cold starts). Turn it off only where SnapStart is unavailable, e.g. an emulator"
+}
+
+variable "max_concurrency" {
+  type        = number
+  default     = 4
+  description = "`MAX_CONCURRENCY`: how many users each function handles at once"
+
+  validation {
+    condition     = var.max_concurrency >= 1 && var.max_concurrency <= 64 && floor(var.max_concurrency) == var.max_concurrency
+    error_message = "max_concurrency must be a whole number from 1 to 64."
+  }
+}
+
+variable "event_source_maximum_retry_attempts" {
+  type        = number
+  default     = 10
+  description = "How often Lambda retries a failing batch of stream records before it sends the batch's description to the on-failure queue (`-1`: until the records expire)"
+
+  validation {
+    condition     = var.event_source_maximum_retry_attempts >= -1 && var.event_source_maximum_retry_attempts <= 10000 && floor(var.event_source_maximum_retry_attempts) == var.event_source_maximum_retry_attempts
+    error_message = "event_source_maximum_retry_attempts must be -1 or a whole number from 0 to 10000."
+  }
+}
+
+variable "cw_log_group_retention" {
+  type        = number
+  default     = 90
+  description = "Days to keep the functions' logs. One of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 and 3653; `0` keeps them forever"
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.cw_log_group_retention)
+    error_message = "cw_log_group_retention must be 0 or one of the retention periods CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
+  }
+}
+
+variable "cw_logs_kms_key_arn" {
+  type        = string
+  default     = null
+  description = "ARN of a KMS key to encrypt the functions' log groups with. Its key policy must allow the CloudWatch Logs service principal to use it"
+
+  validation {
+    condition     = var.cw_logs_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.cw_logs_kms_key_arn))
+    error_message = "cw_logs_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:...), or null."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  default     = {}
+  description = "Key value pairs to assign to every resource"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Rotation policy
+# ---------------------------------------------------------------------------------------------------
+
+variable "rotate_after_days" {
+  type        = number
+  default     = 85
+  description = "Days after which a new access key pair is created. **Note:** the user's `IKR:ROTATE_AFTER_DAYS` tag takes precedence"
+
+  validation {
+    condition     = var.rotate_after_days >= 1 && floor(var.rotate_after_days) == var.rotate_after_days
+    error_message = "rotate_after_days must be a positive whole number of days."
+  }
+}
+
+variable "delete_after_days" {
+  type        = number
+  default     = 5
+  description = "Days to wait, after a new key pair is created, before the old key pair is deleted. **Note:** the user's `IKR:DELETE_AFTER_DAYS` tag takes precedence"
+
+  validation {
+    condition     = var.delete_after_days >= 1 && floor(var.delete_after_days) == var.delete_after_days
+    error_message = "delete_after_days must be a positive whole number of days."
+  }
+}
+
+variable "retry_after_mins" {
+  type        = number
+  default     = 5
+  description = "When the destructor fails to delete an old key, how many minutes it waits before the next try"
+
+  validation {
+    condition     = var.retry_after_mins >= 1 && var.retry_after_mins <= 10080 && floor(var.retry_after_mins) == var.retry_after_mins
+    error_message = "retry_after_mins must be a whole number of minutes from 1 to 10080 (a week)."
+  }
+}
+
+variable "max_delete_attempts" {
+  type        = number
+  default     = 10
+  description = "`MAX_DELETE_ATTEMPTS`: failed deletions of an old key after which the destructor stops retrying and asks a person by mail"
+
+  validation {
+    condition     = var.max_delete_attempts >= 1 && var.max_delete_attempts <= 1000 && floor(var.max_delete_attempts) == var.max_delete_attempts
+    error_message = "max_delete_attempts must be a whole number from 1 to 1000."
+  }
+}
+
+variable "encrypt_key_pair" {
+  type        = bool
+  default     = true
+  description = "Whether to mail the new key pair encrypted; the key to decrypt it is kept in the SSM SecureString `/ikr/secret/iam/<user>`"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Mail
+# ---------------------------------------------------------------------------------------------------
+
+variable "mail_client" {
+  type        = string
+  default     = "ses"
+  description = "Mail client to use. **Supported clients:** ses, mailgun and smtp"
+
+  validation {
+    condition     = contains(["ses", "mailgun", "smtp"], var.mail_client)
+    error_message = "mail_client must be one of ses, mailgun, smtp."
+  }
+}
+
+variable "mail_from" {
+  type        = string
+  description = "Address the mails are sent from. **Note:** the mail client must be set up for it first (e.g. a verified SES identity)"
+
+  validation {
+    condition     = can(regex("^[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+$", var.mail_from))
+    error_message = "mail_from must be a plain mail address such as ikr@example.com."
+  }
+}
+
+variable "smtp_server" {
+  type        = string
+  default     = null
+  description = "Host name of the SMTP server (without port). **Note:** required if `mail_client` is smtp"
+
+  validation {
+    condition     = var.smtp_server == null || can(regex("^[A-Za-z0-9._-]+$", var.smtp_server))
+    error_message = "smtp_server must be a host name such as smtp.example.com; the port goes in smtp_port."
+  }
+}
+
+variable "smtp_port" {
+  type        = number
+  default     = null
+  description = "Port of the SMTP server. Defaults to 465 for ssl, 587 for starttls and 25 for plain"
+
+  validation {
+    condition     = var.smtp_port == null || try(var.smtp_port >= 1 && var.smtp_port <= 65535 && floor(var.smtp_port) == var.smtp_port, false)
+    error_message = "smtp_port must be a port number from 1 to 65535, or null."
+  }
+}
+
+variable "smtp_protocol" {
+  type        = string
+  default     = null
+  description = "How the SMTP connection is secured. **Supported values:** ssl, starttls (the original's `tls`, also accepted) and plain. Defaults to starttls"
+
+  validation {
+    condition     = var.smtp_protocol == null || contains(["ssl", "starttls", "tls", "plain"], coalesce(var.smtp_protocol, "-"))
+    error_message = "smtp_protocol must be one of ssl, starttls, tls, plain, or null."
+  }
+}
+
+variable "smtp_user" {
+  type        = string
+  default     = null
+  description = "Login for SMTP authentication. Defaults to `mail_from`"
+}
+
+variable "smtp_password" {
+  type        = string
+  default     = null
+  sensitive   = true
+  description = "Password for SMTP authentication, stored by this module in the SSM SecureString `smtp_password_parameter_name`. Leave null to create that parameter yourself, or to send without logging in when it does not exist"
+}
+
+variable "smtp_password_parameter_name" {
+  type        = string
+  default     = "/ikr/secret/smtp"
+  description = "Name of the SSM SecureString parameter holding the SMTP password (`SMTP_PASSWORD_PARAMETER`)"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_./-]{1,2048}$", var.smtp_password_parameter_name)) && !startswith(var.smtp_password_parameter_name, "/ikr/secret/iam/")
+    error_message = "smtp_password_parameter_name must be an SSM parameter name (letters, digits and _./-) outside /ikr/secret/iam/."
+  }
+}
+
+variable "mailgun_api_url" {
+  type        = string
+  default     = null
+  description = "Mailgun API URL of the sending domain, e.g. `https://api.eu.mailgun.net/v3/mg.example.com`. **Note:** required if `mail_client` is mailgun"
+
+  validation {
+    condition     = var.mailgun_api_url == null || can(regex("^https?://[^/?#\\s]+[^?#\\s]*$", var.mailgun_api_url))
+    error_message = "mailgun_api_url must be an http(s) URL without query, e.g. https://api.eu.mailgun.net/v3/mg.example.com."
+  }
+}
+
+variable "mailgun_api_key" {
+  type        = string
+  default     = null
+  sensitive   = true
+  description = "Mailgun API key, stored by this module in the SSM SecureString `mailgun_api_key_parameter_name`. Leave null to create that parameter yourself"
+}
+
+variable "mailgun_api_key_parameter_name" {
+  type        = string
+  default     = "/ikr/secret/mailgun"
+  description = "Name of the SSM SecureString parameter holding the Mailgun API key (`MAILGUN_API_KEY_NAME`)"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_./-]{1,2048}$", var.mailgun_api_key_parameter_name)) && !startswith(var.mailgun_api_key_parameter_name, "/ikr/secret/iam/")
+    error_message = "mailgun_api_key_parameter_name must be an SSM parameter name (letters, digits and _./-) outside /ikr/secret/iam/."
+  }
+}
+
+variable "mailer_secret_kms_key_arn" {
+  type        = string
+  default     = null
+  description = "ARN of a customer managed KMS key that encrypts the mailer's SSM SecureString (the SMTP password or Mailgun API key). Null means the AWS managed `aws/ssm` key, which needs no IAM grant; when set, the module encrypts the parameters it creates with it and lets both functions decrypt with it"
+
+  validation {
+    condition     = var.mailer_secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.mailer_secret_kms_key_arn))
+    error_message = "mailer_secret_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:...), or null."
+  }
+}
