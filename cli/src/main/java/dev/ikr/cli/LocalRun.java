@@ -79,6 +79,12 @@ final class LocalRun {
         }
     }
 
+    /** The original project's iam-user-tags.json: {@code {"user": {"IKR:EMAIL": "...", ...}}}, in file order. */
+    static Map<String, Map<String, String>> readUserTags(Path file) throws IOException {
+        return JSON.readValue(Files.readAllBytes(file),
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Map<String, String>>>() { });
+    }
+
     static void print(Object result) {
         try {
             System.out.println(JSON.writeValueAsString(result));

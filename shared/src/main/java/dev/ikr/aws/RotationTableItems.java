@@ -54,7 +54,14 @@ public final class RotationTableItems {
                 .orElse(deleteOn.isPresent() ? RecordState.PENDING_DELETION : RecordState.NEEDS_ATTENTION);
         Instant startedAt = string(item, STARTED_AT).map(Instant::parse).orElse(Instant.EPOCH);
         return new RotationRecord(user, oldKey, string(item, EMAIL).orElse(""), state, string(item, NEW_KEY),
-                deleteOn, startedAt, number(item, ATTEMPTS).map(Math::toIntExact).orElse(0), string(item, REASON));
+                deleteOn, startedAt, number(item, ATTEMPTS).map(RotationTableItems::attempts).orElse(0), string(item, REASON));
+    }
+
+    private static int attempts(long value) {
+        if (value < 0 || value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the record's '" + ATTEMPTS + "' attribute is out of range");
+        }
+        return (int) value;
     }
 
     private static String requiredString(Map<String, AttributeValue> item, String name) {

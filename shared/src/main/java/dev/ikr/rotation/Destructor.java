@@ -127,36 +127,45 @@ public final class Destructor {
                                     + " without access"
                             : "the user's other key is inactive: deleting " + record.oldKeyId()
                                     + " would leave the user without a working key";
-                    return needsAttention(eventId, record, reason, account);
+                    return needsAttention(eventId, record, reason, true, account);
                 }
                 deletion = directory.deleteAccessKey(record.user(), record.oldKeyId());
             }
         } catch (RuntimeException e) {
-            return retryLater(eventId, record, "deleting the key failed: " + Rotator.describe(e), account);
+            return retryLater(eventId, record, "deleting the key failed: " + Rotator.describe(e), true, account);
         }
+        Optional<String> parameterFailure = Optional.empty();
         if (options.encryptKeyPair()) {
             try {
                 secretStore.deleteUserKey(record.user());
             } catch (RuntimeException e) {
-                return retryLater(eventId, record, "the key is deleted but its SSM decryption key could not be: "
-                        + Rotator.describe(e), account);
+                parameterFailure = Optional.of(Rotator.describe(e));
             }
+        }
+        if (deletion == KeyDeletion.DELETED) {
+            boolean parameterDeleted = options.encryptKeyPair() && parameterFailure.isEmpty();
+            sendQuietly(record, "key-deleted", account, parameterDeleted ? Map.of("parameterDeleted", "yes") : Map.of());
+        }
+        if (parameterFailure.isPresent()) {
+            return retryLater(eventId, record, "the key is deleted but its SSM decryption key "
+                    + SecretParameterName.forUser(record.user()) + " could not be: " + parameterFailure.get(), false,
+                    account);
         }
         if (deletion == KeyDeletion.ALREADY_GONE) {
             return outcome(eventId, DeletionOutcome.Result.ALREADY_GONE, record,
                     "the key was already gone: nothing left to delete");
         }
-        sendQuietly(record, "key-deleted", account, Map.of());
         return outcome(eventId, DeletionOutcome.Result.DELETED, record, "key deleted"
                 + (options.encryptKeyPair() ? " with its SSM decryption key" : "") + "; owner told");
     }
 
     /** Writes the record back with a later {@code delete_on}, or as needing attention after too many attempts. */
-    private DeletionOutcome retryLater(String eventId, RotationRecord record, String cause, MailAccount account) {
+    private DeletionOutcome retryLater(String eventId, RotationRecord record, String cause, boolean keyKept,
+            MailAccount account) {
         int attempts = record.attempts() + 1;
         if (attempts >= options.maxDeleteAttempts()) {
             return needsAttention(eventId, withAttempts(record, attempts),
-                    "deletion failed " + attempts + " times; last error: " + cause, account);
+                    "deletion failed " + attempts + " times; last error: " + cause, keyKept, account);
         }
         Instant retryAt = clock.instant().plus(options.retryAfter());
         var retry = new RotationRecord(record.user(), record.oldKeyId(), record.email(),
@@ -172,7 +181,8 @@ public final class Destructor {
                 + options.maxDeleteAttempts() + ", retried after " + retryAt);
     }
 
-    private DeletionOutcome needsAttention(String eventId, RotationRecord record, String reason, MailAccount account) {
+    private DeletionOutcome needsAttention(String eventId, RotationRecord record, String reason, boolean keyKept,
+            MailAccount account) {
         var parked = new RotationRecord(record.user(), record.oldKeyId(), record.email(), RecordState.NEEDS_ATTENTION,
                 record.newKeyId(), Optional.empty(), record.startedAt(), record.attempts(), Optional.of(reason));
         try {
@@ -181,8 +191,10 @@ public final class Destructor {
             return outcome(eventId, DeletionOutcome.Result.FAILED, record, reason + "; writing the record back failed ("
                     + Rotator.describe(e) + "): the stream delivers it again");
         }
-        sendQuietly(record, "action-needed", account, Map.of("reason", reason));
-        return outcome(eventId, DeletionOutcome.Result.NEEDS_ATTENTION, record, reason + "; the key is kept");
+        sendQuietly(record, "action-needed", account, keyKept ? Map.of("reason", reason, "keyKept", "yes")
+                : Map.of("reason", reason));
+        return outcome(eventId, DeletionOutcome.Result.NEEDS_ATTENTION, record, reason
+                + (keyKept ? "; the key is kept" : "; a person must finish the clean-up"));
     }
 
     /** Mails the owner; a failed mail never undoes or repeats what was done, it is logged. */
@@ -193,9 +205,7 @@ public final class Destructor {
             values.put("user", record.user());
             values.put("oldKeyId", record.oldKeyId());
             record.newKeyId().ifPresent(id -> values.put("newKeyId", id));
-            if (options.encryptKeyPair()) {
-                values.put("secretParameter", SecretParameterName.forUser(record.user()));
-            }
+            values.put("secretParameter", SecretParameterName.forUser(record.user()));
             mailer.send(renderer.render(template, List.of(EmailAddress.of(record.email())), values));
         } catch (RuntimeException e) {
             LOG.error("owner not told", Map.of("user", record.user(), "keyId", record.oldKeyId(),

@@ -1,0 +1,212 @@
+package dev.ikr.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ikr.aws.AwsClients;
+import dev.ikr.aws.IamDirectory;
+import dev.ikr.config.DestructorConfig;
+import dev.ikr.config.RotatorConfig;
+import dev.ikr.crypto.Fernet;
+import dev.ikr.destructor.DestructorHandler;
+import dev.ikr.domain.AccessKey;
+import dev.ikr.lambda.LocalContext;
+import dev.ikr.local.MotoServer;
+import dev.ikr.rotator.RotationRunFailedException;
+import dev.ikr.rotator.RotatorHandler;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ikr demo}: the whole life of a key against a local moto, in under a minute, leaving nothing running. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Show the whole life of a key without an AWS account: start moto on a free port, deploy IKR"
+                + " into it (with Terraform when it is installed, else the same table with the AWS SDK), tag three"
+                + " users from a file, run the rotator 100 days ahead, show the mail a user received and decrypt it,"
+                + " expire the old keys after their date, show each user's keys before and after, and stop moto.",
+        footer = {"", "Example:", "  scripts/ikr demo"})
+final class DemoCommand implements Callable<Integer> {
+
+    private static final Pattern TOKEN = Pattern.compile("gAAAAA[A-Za-z0-9_=-]+");
+    private static final String SENDER = "ikr@example.com";
+    private static final String TABLE = "iam-key-rotator";
+
+    @Option(names = "--tags", paramLabel = "FILE",
+            description = "The users and their tags (default: scripts/demo/iam-user-tags.json).")
+    Path tagsFile;
+
+    @Option(names = "--no-terraform", description = "Create the table with the AWS SDK even if terraform is installed.")
+    boolean noTerraform;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path tags = tagsFile != null ? tagsFile
+                : Path.of(System.getProperty("ikr.root", "."), "scripts", "demo", "iam-user-tags.json");
+        Map<String, Map<String, String>> users = LocalRun.readUserTags(tags);
+        step("Starting moto (a local AWS emulator) ...");
+        try (MotoServer moto = MotoServer.start()) {
+            moto.useForThisJvm();
+            say("moto is listening on " + moto.endpoint());
+            var clients = new AwsClients();
+            deploy(clients);
+            clients.ses().verifyEmailIdentity(request -> request.emailAddress(SENDER));
+            say("SES sender " + SENDER + " verified");
+
+            step("Creating " + users.size() + " IAM users with one access key each, then tagging them from " + tags);
+            for (String user : users.keySet()) {
+                clients.iam().createUser(request -> request.userName(user));
+                clients.iam().createAccessKey(request -> request.userName(user));
+            }
+            var report = TagUsersCommand.tag(clients.iam(), users, false, false);
+            if (!report.valid()) {
+                throw new IllegalArgumentException("the tags file is invalid: " + report.output());
+            }
+            users.forEach((user, userTags) -> say(user + ": " + userTags.keySet()));
+            var before = keys(clients, users.keySet());
+            printKeys("Keys before", before);
+
+            Instant rotationTime = Instant.now().plus(Duration.ofDays(100));
+            step("Running the rotator as if it were " + rotationTime + " (100 days from now)");
+            Map<String, Object> env = Map.of();
+            var rotator = new RotatorHandler(RotatorConfig.from(functionEnv()), clients, clockAt(rotationTime));
+            Map<String, Object> summary;
+            try {
+                summary = rotator.handleRequest(env, context());
+            } catch (RotationRunFailedException failed) {
+                summary = failed.summary();
+            }
+            for (JsonNode user : LocalRun.JSON.valueToTree(summary).path("users")) {
+                say(user.path("user").asText() + ": " + user.path("action").asText() + " (" + user.path("reason").asText()
+                        + ")");
+            }
+
+            String firstUser = users.keySet().iterator().next();
+            String email = users.get(firstUser).get("IKR:EMAIL");
+            step("The mail " + email + " received");
+            String body = showMail(moto, email);
+
+            step("Decrypting it with the key in SSM, as `scripts/ikr decrypt --user " + firstUser + " ...` does");
+            decrypt(clients, firstUser, body);
+
+            Instant expiryTime = rotationTime.plus(Duration.ofDays(6));
+            step("Expiring the table's items as DynamoDB's TTL would, as if it were " + expiryTime);
+            var destructor = new DestructorHandler(DestructorConfig.from(functionEnv()), clients, clockAt(expiryTime));
+            var expiry = new Expiry(clients, TABLE).run(expiryTime, destructor, context());
+            for (JsonNode entry : LocalRun.JSON.valueToTree(expiry).path("expired")) {
+                say(entry.path("user").asText() + ": old key " + entry.path("keyId").asText()
+                        + (entry.path("keyDeleted").asBoolean() ? " deleted" : " kept"));
+            }
+            printKeys("Keys after", keys(clients, users.keySet()));
+            step("Stopping moto. Nothing is left running.");
+        }
+        return 0;
+    }
+
+    private void deploy(AwsClients clients) {
+        if (!noTerraform && TerraformDeploy.available()) {
+            step("Deploying the Terraform module (terraform/examples/complete) into moto");
+            TerraformDeploy.applyExample(clients, out);
+            return;
+        }
+        step(noTerraform ? "Creating the table with the AWS SDK (--no-terraform)"
+                : "terraform is not installed: creating the same table with the AWS SDK instead");
+        clients.dynamoDb().createTable(request -> request.tableName(TABLE)
+                .billingMode("PAY_PER_REQUEST")
+                .attributeDefinitions(attribute -> attribute.attributeName("user").attributeType("S"),
+                        attribute -> attribute.attributeName("ak").attributeType("S"))
+                .keySchema(key -> key.attributeName("user").keyType("HASH"),
+                        key -> key.attributeName("ak").keyType("RANGE"))
+                .streamSpecification(stream -> stream.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")));
+        clients.dynamoDb().updateTimeToLive(request -> request.tableName(TABLE)
+                .timeToLiveSpecification(ttl -> ttl.attributeName("delete_on").enabled(true)));
+        say("table " + TABLE + ": key user/ak, TTL on delete_on, stream NEW_AND_OLD_IMAGES");
+    }
+
+    private String showMail(MotoServer moto, String email) throws Exception {
+        JsonNode messages = LocalRun.JSON.readTree(moto.api("/moto-api/data.json", false)).path("ses").path("Message");
+        String body = "";
+        for (JsonNode message : messages) {
+            for (JsonNode to : message.path("destinations").path("ToAddresses")) {
+                if (to.asText().equals(email)) {
+                    body = message.path("body").asText();
+                    out.println("  Subject: " + message.path("subject").asText());
+                }
+            }
+        }
+        for (String line : htmlToText(body).split("\n")) {
+            out.println("  | " + line);
+        }
+        return body;
+    }
+
+    private void decrypt(AwsClients clients, String user, String body) {
+        Matcher tokens = TOKEN.matcher(body);
+        if (!tokens.find()) {
+            say("(the mail holds the secret in clear: ENCRYPT_KEY_PAIR is off)");
+            return;
+        }
+        String accessKeyToken = tokens.group();
+        String secretToken = tokens.find() ? tokens.group() : "";
+        var key = new dev.ikr.aws.SsmSecretStore(clients.ssm()).userKey(user).orElseThrow();
+        var fernet = new Fernet(Clock.systemUTC(), new SecureRandom());
+        String secret = fernet.decrypt(key, secretToken);
+        say("access key id " + fernet.decrypt(key, accessKeyToken) + ", secret access key " + secret.substring(0, 4)
+                + "... (" + secret.length() + " characters; the demo does not print it whole)");
+    }
+
+    private static Map<String, List<AccessKey>> keys(AwsClients clients, Iterable<String> users) {
+        var directory = new IamDirectory(clients.iam());
+        var keys = new LinkedHashMap<String, List<AccessKey>>();
+        users.forEach(user -> keys.put(user, directory.accessKeys(user)));
+        return keys;
+    }
+
+    private void printKeys(String title, Map<String, List<AccessKey>> keys) {
+        step(title);
+        keys.forEach((user, list) -> say(user + ": " + (list.isEmpty() ? "no key" : String.join(", ",
+                list.stream().map(key -> key.id() + " (" + key.status().name().toLowerCase() + ")").toList()))));
+    }
+
+    static String htmlToText(String html) {
+        String text = html.replaceAll("(?s)<head>.*?</head>", "")
+                .replaceAll("(?i)<br\\s*/?>|</p>|</li>|</h2>|</pre>|</ul>", "\n")
+                .replaceAll("(?i)<li>", "- ")
+                .replaceAll("<[^>]+>", "")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+                .replace("&amp;", "&");
+        return text.replaceAll("\n{3,}", "\n\n").strip();
+    }
+
+    private static Map<String, String> functionEnv() {
+        return Map.of("IAM_KEY_ROTATOR_TABLE", TABLE, "MAIL_FROM", SENDER, "ACCOUNT_ID", MotoServer.ACCOUNT_ID);
+    }
+
+    private static LocalContext context() {
+        return LocalContext.forAccount("ikr-demo", MotoServer.REGION, MotoServer.ACCOUNT_ID);
+    }
+
+    private static Clock clockAt(Instant at) {
+        return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), at));
+    }
+
+    private void step(String text) {
+        out.println();
+        out.println("==> " + text);
+    }
+
+    private void say(String text) {
+        out.println("    " + text);
+    }
+}

@@ -1,0 +1,578 @@
+package dev.ikr.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ikr.crypto.EncryptionKey;
+import dev.ikr.domain.AccessKey;
+import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.IamUser;
+import dev.ikr.domain.IssuedAccessKey;
+import dev.ikr.domain.KeyStatus;
+import dev.ikr.domain.RecordState;
+import dev.ikr.domain.RotationRecord;
+import dev.ikr.domain.StreamChange;
+import dev.ikr.domain.StreamChange.Malformed;
+import dev.ikr.domain.StreamChange.Other;
+import dev.ikr.domain.StreamChange.Removed;
+import dev.ikr.mail.MailMessage;
+import dev.ikr.mail.MessageRenderer;
+import dev.ikr.port.IdentityDirectory;
+import dev.ikr.rotation.DeletionOutcome.Result;
+import dev.ikr.testbed.LogCapture;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DestructorTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-06T12:00:00Z");
+    private static final Instant STARTED = NOW.minus(Duration.ofDays(5));
+    private static final String ACCOUNT = "123456789012";
+    private static final String ALICE = "alice";
+    private static final String ALICE_MAIL = "alice@example.com";
+    private static final String OLD = oldKey(ALICE);
+    private static final String NEW = newKey(ALICE);
+    private static final Duration RETRY_AFTER = Duration.ofMinutes(5);
+    private static final int MAX_ATTEMPTS = 3;
+    private static final String TTL = "Service/dynamodb.amazonaws.com";
+
+    @RegisterExtension
+    final LogCapture logs = new LogCapture();
+
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    /** Every change the destructor made through the fakes, in order, e.g. {@code "deleteAccessKey alice AKIA..."}. */
+    private final List<String> journal = new CopyOnWriteArrayList<>();
+    private final InMemoryIdentityDirectory directory = new InMemoryIdentityDirectory(clock, journal);
+    private final InMemoryPendingDeletions table = new InMemoryPendingDeletions(journal);
+    private final InMemorySecretStore secretStore = new InMemorySecretStore(journal);
+    private final RecordingMailer mailer = new RecordingMailer(journal);
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private static String oldKey(String user) {
+        return ("AKIAOLD" + user.toUpperCase(Locale.ROOT) + "0000000000000").substring(0, 20);
+    }
+
+    private static String newKey(String user) {
+        return ("AKIANEW" + user.toUpperCase(Locale.ROOT) + "0000000000000").substring(0, 20);
+    }
+
+    private static String mailOf(String user) {
+        return user + "@example.com";
+    }
+
+    /** The pending deletion the rotator wrote for {@code user}, due now. */
+    private static RotationRecord pending(String user, String oldKeyId, String newKeyId, int attempts) {
+        return new RotationRecord(user, oldKeyId, mailOf(user), RecordState.PENDING_DELETION, Optional.of(newKeyId),
+                Optional.of(NOW.minus(Duration.ofMinutes(1))), STARTED, attempts, Optional.empty());
+    }
+
+    private static RotationRecord pending(String user) {
+        return pending(user, oldKey(user), newKey(user), 0);
+    }
+
+    private static Removed expired(String eventId, RotationRecord record) {
+        return new Removed(eventId, true, TTL, record);
+    }
+
+    private static Removed deletedByHand(String eventId, RotationRecord record) {
+        return new Removed(eventId, false, "AssumedRole/AROAEXAMPLE:operator", record);
+    }
+
+    /** A user in the middle of a rotation: the old key and its active replacement, and the mail's decryption key. */
+    private void rotated(String user) {
+        directory.user(user, Map.of("IKR:EMAIL", mailOf(user)))
+                .key(user, oldKey(user), KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(95)))
+                .key(user, newKey(user), KeyStatus.ACTIVE, STARTED);
+        secretStore.putUserKey(user, EncryptionKey.generate(new SecureRandom()));
+    }
+
+    private Destructor destructor(boolean encrypt, int maxConcurrency, IdentityDirectory iam) {
+        return new Destructor(iam, table, secretStore, mailer, new MessageRenderer(),
+                new Destructor.Options(encrypt, RETRY_AFTER, MAX_ATTEMPTS, maxConcurrency), clock);
+    }
+
+    /** Runs one batch; the journal then holds only what this batch changed. */
+    private List<DeletionOutcome> process(boolean encrypt, StreamChange... batch) {
+        journal.clear();
+        return destructor(encrypt, 4, directory).process(List.of(batch), ACCOUNT);
+    }
+
+    private DeletionOutcome processOne(StreamChange change) {
+        List<DeletionOutcome> outcomes = process(true, change);
+        assertThat(outcomes).hasSize(1);
+        return outcomes.getFirst();
+    }
+
+    private MailMessage onlyMailTo(String address) {
+        assertThat(mailer.sent()).hasSize(1);
+        List<MailMessage> mails = mailer.sentTo(address);
+        assertThat(mails).hasSize(1);
+        return mails.getFirst();
+    }
+
+    private void assertNothingChanged() {
+        assertThat(journal).isEmpty();
+        assertThat(directory.keyIds(ALICE)).containsExactly(OLD, NEW);
+        assertThat(secretStore.stored()).containsKey(ALICE);
+        assertThat(table.all()).isEmpty();
+        assertThat(mailer.sent()).isEmpty();
+    }
+
+    // ---- the deletion -------------------------------------------------------------------------
+
+    @Test
+    void deletesTheOldKeyAndItsDecryptionKey_andTellsTheOwner_whenThePendingDeletionExpires() {
+        rotated(ALICE);
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.DELETED);
+        assertThat(outcome.result().retryByStream()).isFalse();
+        assertThat(outcome.user()).contains(ALICE);
+        assertThat(outcome.keyId()).contains(OLD);
+        assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
+        assertThat(secretStore.stored()).doesNotContainKey(ALICE);
+        assertThat(table.all()).as("nothing is written back").isEmpty();
+        assertThat(journal).containsExactly("deleteAccessKey alice " + OLD, "deleteUserKey alice",
+                "send alice@example.com");
+        MailMessage mail = onlyMailTo(ALICE_MAIL);
+        assertThat(mail.to()).containsExactly(EmailAddress.of(ALICE_MAIL));
+        assertThat(mail.subject()).contains("deleted", ALICE, ACCOUNT);
+        for (String part : List.of(mail.text(), mail.html())) {
+            assertThat(part).contains(OLD, NEW, "/ikr/secret/iam/alice");
+        }
+    }
+
+    @Test
+    void deletesTheOldKeyButKeepsTheSsmParameter_whenNotEncrypting() {
+        rotated(ALICE);
+
+        List<DeletionOutcome> outcomes = process(false, expired("e1", pending(ALICE)));
+
+        assertThat(outcomes).extracting(DeletionOutcome::result).containsExactly(Result.DELETED);
+        assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
+        assertThat(secretStore.stored()).containsKey(ALICE);
+        assertThat(journal).doesNotContain("deleteUserKey alice");
+        MailMessage mail = onlyMailTo(ALICE_MAIL);
+        assertThat(mail.text()).contains(OLD).doesNotContain("/ikr/secret/iam/");
+    }
+
+    @Test
+    void reportsAlreadyGoneWithoutMail_butStillDeletesTheDecryptionKey_whenTheKeyWasDeletedByHand() {
+        rotated(ALICE);
+        directory.deleteAccessKey(ALICE, OLD);
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.ALREADY_GONE);
+        assertThat(outcome.keyId()).contains(OLD);
+        assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
+        assertThat(secretStore.stored()).doesNotContainKey(ALICE);
+        assertThat(mailer.sent()).isEmpty();
+        assertThat(table.all()).isEmpty();
+        assertThat(journal).containsExactly("deleteUserKey alice");
+    }
+
+    @Test
+    void reportsAlreadyGone_whenTheUserNoLongerExists() {
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.ALREADY_GONE);
+        assertThat(mailer.sent()).isEmpty();
+        assertThat(table.all()).isEmpty();
+        assertThat(journal).containsExactly("deleteUserKey alice");
+    }
+
+    // ---- never the last working key -----------------------------------------------------------
+
+    @Test
+    void keepsTheUsersOnlyKey_parksTheRecordForAPerson_andMailsTheOwner() {
+        directory.user(ALICE, Map.of("IKR:EMAIL", ALICE_MAIL))
+                .key(ALICE, OLD, KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(95)));
+        secretStore.putUserKey(ALICE, EncryptionKey.generate(new SecureRandom()));
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.NEEDS_ATTENTION);
+        assertThat(outcome.result().retryByStream()).isFalse();
+        assertThat(outcome.reason()).contains("only key");
+        assertThat(directory.keyIds(ALICE)).containsExactly(OLD);
+        assertThat(secretStore.stored()).as("the decryption key is kept with the key").containsKey(ALICE);
+        RotationRecord parked = table.find(ALICE, OLD).orElseThrow();
+        assertThat(parked.state()).isEqualTo(RecordState.NEEDS_ATTENTION);
+        assertThat(parked.deleteOn()).as("no TTL: nothing happens until a person acts").isEmpty();
+        assertThat(parked.reason()).hasValueSatisfying(reason -> assertThat(reason).contains("only key", OLD));
+        assertThat(parked.newKeyId()).contains(NEW);
+        assertThat(parked.email()).isEqualTo(ALICE_MAIL);
+        assertThat(parked.startedAt()).isEqualTo(STARTED);
+        assertThat(journal).containsExactly("putBack alice", "send alice@example.com");
+        MailMessage mail = onlyMailTo(ALICE_MAIL);
+        assertThat(mail.subject()).contains("action needed", ALICE, ACCOUNT);
+        assertThat(mail.text()).contains("Access key ID kept: " + OLD, "only key");
+    }
+
+    @Test
+    void keepsTheOldKey_andParksTheRecord_whenTheUsersOtherKeyIsInactive() {
+        directory.user(ALICE, Map.of("IKR:EMAIL", ALICE_MAIL))
+                .key(ALICE, OLD, KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(95)))
+                .key(ALICE, NEW, KeyStatus.INACTIVE, STARTED);
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.NEEDS_ATTENTION);
+        assertThat(outcome.reason()).contains("inactive");
+        assertThat(directory.keyIds(ALICE)).containsExactly(OLD, NEW);
+        RotationRecord parked = table.find(ALICE, OLD).orElseThrow();
+        assertThat(parked.state()).isEqualTo(RecordState.NEEDS_ATTENTION);
+        assertThat(parked.deleteOn()).isEmpty();
+        assertThat(parked.reason()).hasValueSatisfying(reason -> assertThat(reason).contains("inactive"));
+        assertThat(journal).doesNotContain("deleteAccessKey alice " + OLD, "deleteUserKey alice");
+        assertThat(onlyMailTo(ALICE_MAIL).text()).contains("Access key ID kept: " + OLD, "inactive");
+    }
+
+    @Test
+    void asksTheStreamAgain_withoutMail_whenTheParkedRecordCannotBeWritten() {
+        directory.user(ALICE, Map.of("IKR:EMAIL", ALICE_MAIL))
+                .key(ALICE, OLD, KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(95)));
+        table.fail(InMemoryPendingDeletions.Operation.PUT_BACK);
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.FAILED);
+        assertThat(outcome.result().retryByStream()).isTrue();
+        assertThat(directory.keyIds(ALICE)).containsExactly(OLD);
+        assertThat(table.all()).isEmpty();
+        assertThat(mailer.sent()).isEmpty();
+    }
+
+    // ---- records that delete nothing ----------------------------------------------------------
+
+    @Test
+    void cancelsTheDeletionAndKeepsTheKey_whenTheRecordIsDeletedByHand() {
+        rotated(ALICE);
+
+        DeletionOutcome outcome = processOne(deletedByHand("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.CANCELLED);
+        assertThat(outcome.result().retryByStream()).isFalse();
+        assertThat(outcome.user()).contains(ALICE);
+        assertThat(outcome.reason()).contains("AssumedRole/AROAEXAMPLE:operator", "kept");
+        assertNothingChanged();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void ignoresTheRemovalOfAnIntent_whoeverRemovedIt(boolean removedByTtl) {
+        rotated(ALICE);
+        var intent = RotationRecord.intent(ALICE, OLD, EmailAddress.of(ALICE_MAIL), STARTED);
+
+        DeletionOutcome outcome = processOne(new Removed("e1", removedByTtl, removedByTtl ? TTL : "someone", intent));
+
+        assertThat(outcome.result()).isEqualTo(Result.IGNORED);
+        assertThat(outcome.reason()).contains("intent");
+        assertNothingChanged();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INSERT", "MODIFY"})
+    void ignoresInsertsAndModifications(String eventName) {
+        rotated(ALICE);
+
+        DeletionOutcome outcome = processOne(new Other("e1", eventName));
+
+        assertThat(outcome.result()).isEqualTo(Result.IGNORED);
+        assertThat(outcome.result().retryByStream()).isFalse();
+        assertThat(outcome.reason()).contains(eventName);
+        assertNothingChanged();
+    }
+
+    @Test
+    void reportsAMalformedRecord_forTheStreamToDeliverAgain() {
+        rotated(ALICE);
+
+        DeletionOutcome outcome = processOne(new Malformed("e1", "the old image cannot be read: no 'user'"));
+
+        assertThat(outcome.result()).isEqualTo(Result.MALFORMED);
+        assertThat(outcome.result().retryByStream()).isTrue();
+        assertThat(outcome.reason()).isEqualTo("the old image cannot be read: no 'user'");
+        assertThat(outcome.user()).isEmpty();
+        assertNothingChanged();
+    }
+
+    // ---- failures -----------------------------------------------------------------------------
+
+    @Test
+    void requeuesTheDeletion_withOneMoreAttemptAndALaterDeleteOn_whenIamCannotDeleteTheKey() {
+        rotated(ALICE);
+        directory.fail(InMemoryIdentityDirectory.Operation.DELETE_ACCESS_KEY);
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE, OLD, NEW, 1)));
+
+        assertThat(outcome.result()).isEqualTo(Result.REQUEUED);
+        assertThat(outcome.result().retryByStream()).isFalse();
+        assertThat(outcome.reason()).contains("deleting the key failed", "attempt 2 of 3");
+        assertThat(directory.keyIds(ALICE)).containsExactly(OLD, NEW);
+        assertThat(secretStore.stored()).containsKey(ALICE);
+        RotationRecord retry = table.find(ALICE, OLD).orElseThrow();
+        assertThat(retry.state()).isEqualTo(RecordState.PENDING_DELETION);
+        assertThat(retry.attempts()).isEqualTo(2);
+        assertThat(retry.deleteOn()).contains(NOW.plus(RETRY_AFTER));
+        assertThat(retry.newKeyId()).contains(NEW);
+        assertThat(retry.email()).isEqualTo(ALICE_MAIL);
+        assertThat(retry.startedAt()).isEqualTo(STARTED);
+        assertThat(retry.reason()).hasValueSatisfying(reason -> assertThat(reason).contains("IAM refused"));
+        assertThat(mailer.sent()).isEmpty();
+    }
+
+    @Test
+    void asksForAPerson_whenTheLastAllowedAttemptFails() {
+        rotated(ALICE);
+        directory.fail(InMemoryIdentityDirectory.Operation.DELETE_ACCESS_KEY);
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE, OLD, NEW, MAX_ATTEMPTS - 1)));
+
+        assertThat(outcome.result()).isEqualTo(Result.NEEDS_ATTENTION);
+        assertThat(outcome.reason()).contains("deletion failed 3 times");
+        assertThat(directory.keyIds(ALICE)).containsExactly(OLD, NEW);
+        RotationRecord parked = table.find(ALICE, OLD).orElseThrow();
+        assertThat(parked.state()).isEqualTo(RecordState.NEEDS_ATTENTION);
+        assertThat(parked.attempts()).isEqualTo(MAX_ATTEMPTS);
+        assertThat(parked.deleteOn()).isEmpty();
+        assertThat(parked.reason()).hasValueSatisfying(reason -> assertThat(reason).contains("3 times", "IAM refused"));
+        MailMessage mail = onlyMailTo(ALICE_MAIL);
+        assertThat(mail.subject()).contains("action needed");
+        assertThat(mail.text()).contains(OLD, "deletion failed 3 times");
+    }
+
+    @Test
+    void failsForTheStreamToDeliverAgain_whenTheRetryCannotBeWrittenBackEither() {
+        rotated(ALICE);
+        directory.fail(InMemoryIdentityDirectory.Operation.DELETE_ACCESS_KEY);
+        table.fail(InMemoryPendingDeletions.Operation.PUT_BACK);
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.FAILED);
+        assertThat(outcome.result().retryByStream()).isTrue();
+        assertThat(outcome.reason()).contains("deleting the key failed", "writing the record back failed");
+        assertThat(directory.keyIds(ALICE)).containsExactly(OLD, NEW);
+        assertThat(table.all()).isEmpty();
+        assertThat(mailer.sent()).isEmpty();
+    }
+
+    @Test
+    void requeues_whenSsmFailsAfterTheKeyIsDeleted_andTheRetryDeletesTheDecryptionKey() {
+        rotated(ALICE);
+        secretStore.fail();
+
+        DeletionOutcome first = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(first.result()).isEqualTo(Result.REQUEUED);
+        assertThat(first.reason()).contains("SSM");
+        assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
+        assertThat(secretStore.stored()).containsKey(ALICE);
+        RotationRecord retry = table.find(ALICE, OLD).orElseThrow();
+        assertThat(retry.state()).isEqualTo(RecordState.PENDING_DELETION);
+        assertThat(retry.attempts()).isEqualTo(1);
+        assertThat(retry.deleteOn()).contains(NOW.plus(RETRY_AFTER));
+
+        secretStore.heal();
+        DeletionOutcome second = processOne(expired("e2", retry));
+
+        assertThat(second.result()).isEqualTo(Result.ALREADY_GONE);
+        assertThat(secretStore.stored()).doesNotContainKey(ALICE);
+        assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
+        assertThat(journal).containsExactly("deleteUserKey alice");
+    }
+
+    @Test
+    void doesNotTellTheOwnerTheKeyWasKept_whenOnlyItsDecryptionKeyCouldNotBeDeleted() {
+        rotated(ALICE);
+        secretStore.fail();
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE, OLD, NEW, MAX_ATTEMPTS - 1)));
+
+        assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
+        assertThat(outcome.reason()).doesNotContain("the key is kept");
+        assertThat(mailer.sentTo(ALICE_MAIL)).allSatisfy(
+                mail -> assertThat(mail.text()).doesNotContain("Access key ID kept: " + OLD));
+    }
+
+    @Test
+    void staysDeleted_andIsNotRequeued_whenTheMailCannotBeSent() {
+        rotated(ALICE);
+        mailer.fail();
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.DELETED);
+        assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
+        assertThat(secretStore.stored()).doesNotContainKey(ALICE);
+        assertThat(table.all()).isEmpty();
+        assertThat(mailer.sent()).isEmpty();
+        assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+                .contains("\"level\":\"ERROR\"", "owner not told", "\"user\":\"alice\"", OLD));
+    }
+
+    // ---- batches ------------------------------------------------------------------------------
+
+    @Test
+    void returnsTheOutcomesInBatchOrder_whenUsersFinishOutOfOrder() {
+        List<String> users = new ArrayList<>();
+        List<StreamChange> batch = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            String user = "user" + i;
+            users.add(user);
+            rotated(user);
+            batch.add(expired("ttl-" + i, pending(user)));
+            if (i % 5 == 0) {
+                batch.add(new Other("insert-" + i, "INSERT"));
+            }
+            if (i % 7 == 0) {
+                batch.add(new Malformed("broken-" + i, "no old image"));
+            }
+        }
+        // The earlier a user is in the batch, the slower IAM answers for it.
+        var slowIam = new SlowDirectory(directory, user -> sleep(10 * (16 - Integer.parseInt(user.substring(4)))));
+
+        journal.clear();
+        List<DeletionOutcome> outcomes = destructor(true, 4, slowIam).process(batch, ACCOUNT);
+
+        assertThat(outcomes).extracting(DeletionOutcome::eventId)
+                .containsExactlyElementsOf(batch.stream().map(StreamChange::eventId).toList());
+        for (int i = 0; i < batch.size(); i++) {
+            DeletionOutcome outcome = outcomes.get(i);
+            Result expected = switch (batch.get(i)) {
+                case Removed removed -> Result.DELETED;
+                case Other other -> Result.IGNORED;
+                case Malformed malformed -> Result.MALFORMED;
+            };
+            assertThat(outcome.result()).as(outcome.eventId()).isEqualTo(expected);
+        }
+        assertThat(journal.stream().filter(change -> change.startsWith("deleteAccessKey")).toList())
+                .as("deletions ran for several users").hasSize(16)
+                .isNotEqualTo(users.stream().map(user -> "deleteAccessKey " + user + " " + oldKey(user)).toList());
+        for (String user : users) {
+            assertThat(directory.keyIds(user)).as(user).containsExactly(newKey(user));
+            assertThat(mailer.sentTo(mailOf(user))).as(user).hasSize(1);
+        }
+    }
+
+    @Test
+    void handlesTwoRecordsOfOneUserInStreamOrder_soItsLastKeyIsNeverDeleted() {
+        String first = "AKIAFIRSTKEY00000001";
+        String second = "AKIASECONDKEY0000001";
+        directory.user(ALICE, Map.of("IKR:EMAIL", ALICE_MAIL))
+                .key(ALICE, first, KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(200)))
+                .key(ALICE, second, KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(100)));
+        List<StreamChange> batch = new ArrayList<>();
+        batch.add(expired("alice-1", pending(ALICE, first, second, 0)));
+        for (int i = 0; i < 6; i++) {
+            rotated("user" + i);
+            batch.add(expired("other-" + i, pending("user" + i)));
+        }
+        batch.add(expired("alice-2", pending(ALICE, second, "AKIANEVERCREATED0001", 0)));
+        // IAM is slow for alice: were her records handled in parallel, each would still see the other key active.
+        var slowIam = new SlowDirectory(directory, user -> sleep(user.equals(ALICE) ? 50 : 1));
+
+        List<DeletionOutcome> outcomes = destructor(true, 4, slowIam).process(batch, ACCOUNT);
+
+        assertThat(outcomes.getFirst().result()).isEqualTo(Result.DELETED);
+        assertThat(outcomes.getFirst().keyId()).contains(first);
+        assertThat(outcomes.getLast().result()).isEqualTo(Result.NEEDS_ATTENTION);
+        assertThat(outcomes.getLast().keyId()).contains(second);
+        assertThat(directory.keyIds(ALICE)).containsExactly(second);
+        assertThat(table.find(ALICE, second).orElseThrow().state()).isEqualTo(RecordState.NEEDS_ATTENTION);
+        assertThat(mailer.sentTo(ALICE_MAIL)).extracting(MailMessage::subject).satisfiesExactly(
+                subject -> assertThat(subject).contains("deleted"),
+                subject -> assertThat(subject).contains("action needed"));
+    }
+
+    @Test
+    void looksTheAccountAliasUpOnce_forAllTheMailsOfABatch() {
+        directory.alias("acme-prod");
+        List<StreamChange> batch = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            rotated("user" + i);
+            batch.add(expired("e" + i, pending("user" + i)));
+        }
+
+        List<DeletionOutcome> outcomes = destructor(true, 4, directory).process(batch, ACCOUNT);
+
+        assertThat(outcomes).extracting(DeletionOutcome::result).containsOnly(Result.DELETED);
+        assertThat(mailer.sent()).hasSize(8).allSatisfy(mail -> assertThat(mail.subject()).contains("acme-prod"));
+        assertThat(directory.aliasLookups()).isEqualTo(1);
+    }
+
+    @Test
+    void looksNoAliasUp_whenTheBatchMailsNobody() {
+        directory.alias("acme-prod");
+        rotated(ALICE);
+
+        process(true, deletedByHand("e1", pending(ALICE)), new Other("e2", "INSERT"));
+
+        assertThat(mailer.sent()).isEmpty();
+        assertThat(directory.aliasLookups()).isZero();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** IAM that answers {@code accessKeys} after a delay chosen per user, so users finish out of order. */
+    private static final class SlowDirectory implements IdentityDirectory {
+
+        private final IdentityDirectory delegate;
+        private final Consumer<String> delay;
+
+        SlowDirectory(IdentityDirectory delegate, Consumer<String> delay) {
+            this.delegate = delegate;
+            this.delay = delay;
+        }
+
+        @Override
+        public void forEachUser(Consumer<IamUser> consumer) {
+            delegate.forEachUser(consumer);
+        }
+
+        @Override
+        public List<AccessKey> accessKeys(String user) {
+            delay.accept(user);
+            return delegate.accessKeys(user);
+        }
+
+        @Override
+        public IssuedAccessKey createAccessKey(String user) {
+            return delegate.createAccessKey(user);
+        }
+
+        @Override
+        public KeyDeletion deleteAccessKey(String user, String keyId) {
+            return delegate.deleteAccessKey(user, keyId);
+        }
+
+        @Override
+        public Optional<String> accountAlias() {
+            return delegate.accountAlias();
+        }
+    }
+}
