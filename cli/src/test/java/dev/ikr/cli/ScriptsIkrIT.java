@@ -118,6 +118,103 @@ class ScriptsIkrIT {
         assertThat(account.keyIds("alice")).containsExactly(key);
     }
 
+    @Test
+    void tagUsers_validatesEveryEntryBeforeWritingAnything() throws Exception {
+        account.createUser("bob", Map.of());
+        Path file = Files.createTempFile("tags-", ".json");
+        Files.writeString(file, """
+                {"bob": {"IKR:EMAIL": "bob@example.com", "IKR:ROTATE_AFTER_DAYS": "30"},
+                 "nobody": {"IKR:EMAIL": "nobody@example.com"},
+                 "alice": {"IKR:DELETE_AFTER_DAYS": "0"}}
+                """);
+
+        Result result = run(Map.of(), "tag-users", file.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.json().path("written").asBoolean()).isFalse();
+        assertThat(statusOf(result, "bob")).isEqualTo("not_written");
+        assertThat(statusOf(result, "nobody")).isEqualTo("invalid");
+        assertThat(statusOf(result, "alice")).isEqualTo("invalid");
+        assertThat(account.aws().iam().listUserTags(request -> request.userName("bob")).tags()).isEmpty();
+    }
+
+    @Test
+    void tagUsers_writesTags_dryRunWritesNothing_andReplaceRemovesUnlistedIkrTags() throws Exception {
+        account.createUser("bob", Map.of("IKR:INSTRUCTION_0", "old instruction", "team", "platform"));
+        Path file = Files.createTempFile("tags-", ".json");
+        Files.writeString(file, "{\"bob\": {\"IKR:EMAIL\": \"bob@example.com\", \"IKR:ROTATE_AFTER_DAYS\": \"30\"}}");
+
+        assertThat(run(Map.of(), "tag-users", file.toString(), "--dry-run").exitCode()).isZero();
+        assertThat(tagsOf("bob")).doesNotContainKey("IKR:EMAIL");
+
+        assertThat(run(Map.of(), "tag-users", file.toString()).exitCode()).isZero();
+        assertThat(tagsOf("bob")).containsEntry("IKR:EMAIL", "bob@example.com")
+                .containsEntry("IKR:INSTRUCTION_0", "old instruction").containsEntry("team", "platform");
+
+        assertThat(run(Map.of(), "tag-users", file.toString(), "--replace").exitCode()).isZero();
+        assertThat(tagsOf("bob")).containsEntry("IKR:ROTATE_AFTER_DAYS", "30").containsEntry("team", "platform")
+                .doesNotContainKey("IKR:INSTRUCTION_0");
+    }
+
+    @Test
+    void decrypt_turnsTheMailedTokensBackIntoTheKeyPair() throws Exception {
+        assertThat(run(Map.of(), "invoke", "rotator", "--now", "2030-01-01").exitCode()).isZero();
+        String body = account.sentMailsTo("alice@example.com").getFirst().body();
+        var tokens = java.util.regex.Pattern.compile("gAAAAA[A-Za-z0-9_=-]+").matcher(body);
+        assertThat(tokens.find()).isTrue();
+        String accessToken = tokens.group();
+        assertThat(tokens.find()).isTrue();
+        String secretToken = tokens.group();
+        String newKey = account.keyIds("alice").getLast();
+
+        Result byUser = run(Map.of(), "decrypt", "--user", "alice", "--access-key", accessToken,
+                "--secret-key", secretToken);
+        String key = account.parameter("/ikr/secret/iam/alice").orElseThrow();
+        Result byKey = run(Map.of(), "decrypt", "--key", key, "--access-key", accessToken, "--secret-key", secretToken);
+        Result wrongKey = run(Map.of(), "decrypt", "--key", "A".repeat(43) + "=", "--access-key", accessToken,
+                "--secret-key", secretToken);
+
+        assertThat(byUser.exitCode()).isZero();
+        assertThat(account.keyIds("alice")).contains(byUser.json().path("accessKeyId").asText());
+        assertThat(byUser.json().path("accessKeyId").asText()).isEqualTo(newKey);
+        assertThat(byUser.json().path("secretAccessKey").asText()).hasSize(40);
+        assertThat(byKey.json()).isEqualTo(byUser.json());
+        assertThat(wrongKey.exitCode()).isEqualTo(1);
+        assertThat(wrongKey.stderr()).contains("not a valid Fernet token").doesNotContain(secretToken);
+    }
+
+    @Test
+    void demo_showsTheWholeLifeOfAKey_andLeavesNothingRunning() throws Exception {
+        Result result = run(Map.of(), "demo", "--no-terraform");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains("alice: rotated").contains("carol: skipped")
+                .contains("Subject: IKR: new AWS access key for alice").contains("old key")
+                .containsPattern("alice: old key AKIA[A-Z0-9]+ deleted");
+        var endpoint = java.util.regex.Pattern.compile("moto is listening on (http://\\S+)").matcher(result.stdout());
+        assertThat(endpoint.find()).isTrue();
+        var probe = java.net.http.HttpClient.newHttpClient();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> probe.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(endpoint.group(1) + "/moto-api/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding())).isInstanceOf(IOException.class);
+    }
+
+    private static String statusOf(Result result, String user) throws IOException {
+        for (JsonNode entry : result.json().path("users")) {
+            if (entry.path("user").asText().equals(user)) {
+                return entry.path("status").asText();
+            }
+        }
+        throw new AssertionError("no entry for " + user);
+    }
+
+    private Map<String, String> tagsOf(String user) {
+        var tags = new HashMap<String, String>();
+        account.aws().iam().listUserTags(request -> request.userName(user)).tags()
+                .forEach(tag -> tags.put(tag.key(), tag.value()));
+        return tags;
+    }
+
     private Result run(Map<String, String> overrides, String... args) throws IOException, InterruptedException {
         var command = new java.util.ArrayList<String>();
         command.add(IKR.toString());

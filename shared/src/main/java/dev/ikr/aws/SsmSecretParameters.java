@@ -17,7 +17,8 @@ public final class SsmSecretParameters implements SecretParameters {
     @Override
     public Optional<String> read(String name) {
         try {
-            return Optional.of(ssm.getParameter(request -> request.name(name).withDecryption(true)).parameter().value());
+            return Optional.of(ssm.getParameter(request -> request.name(name).withDecryption(true))
+                    .parameter().value());
         } catch (ParameterNotFoundException absent) {
             return Optional.empty();
         }

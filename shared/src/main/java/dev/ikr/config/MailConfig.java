@@ -41,7 +41,8 @@ public record MailConfig(
     }
 
     /**
-     * @param apiUrl {@code MAILGUN_API_URL}: the domain's API base, e.g. {@code https://api.eu.mailgun.net/v3/mg.example.com}
+     * @param apiUrl {@code MAILGUN_API_URL}: the sending domain's API base, without a trailing slash, e.g.
+     *     {@code https://api.eu.mailgun.net/v3/mg.example.com}
      * @param apiKeyName {@code MAILGUN_API_KEY_NAME}: the SSM SecureString holding the API key
      */
     public record MailgunSettings(URI apiUrl, String apiKeyName) {

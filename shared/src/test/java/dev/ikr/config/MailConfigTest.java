@@ -201,6 +201,8 @@ class MailConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"mailgun", "MAILGUN", " Mailgun "})
     void acceptsTheMailClientInAnyCase(String value) {
-        assertThat(MailConfig.from(env("MAIL_CLIENT", value, "MAILGUN_API_URL", MAILGUN_URL)).client()).isEqualTo(MailClient.MAILGUN);
+        MailConfig config = MailConfig.from(env("MAIL_CLIENT", value, "MAILGUN_API_URL", MAILGUN_URL));
+
+        assertThat(config.client()).isEqualTo(MailClient.MAILGUN);
     }
 }
