@@ -342,6 +342,47 @@ class RotatorHandlerIT {
         assertThat(account.sentMails()).allSatisfy(mail -> assertThat(mail.subject()).contains("210987654321"));
     }
 
+    @Test
+    void mailgunRefusal_rollsTheNewKeyBack_andMailgunSuccess_completesTheRotation() throws Exception {
+        account.createUser("victor", Map.of("IKR:EMAIL", "victor@example.com"));
+        String oldKey = account.createKey("victor");
+        account.aws().ssm().putParameter(request -> request.name("/ikr/secret/mailgun").value("key-123")
+                .type(software.amazon.awssdk.services.ssm.model.ParameterType.SECURE_STRING));
+        var status = new java.util.concurrent.atomic.AtomicInteger(401);
+        var posted = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v3/mg.example.com/messages", exchange -> {
+            posted.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            byte[] answer = (status.get() == 200 ? "{\"id\":\"<1@mg>\",\"message\":\"Queued\"}"
+                    : "{\"message\":\"Invalid private key\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status.get(), answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+        try {
+            RotatorConfig mailgun = config(Map.of("MAIL_CLIENT", "mailgun", "MAILGUN_API_URL",
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/v3/mg.example.com"));
+
+            assertThatThrownBy(() -> invoke(mailgun, hundredDaysLater)).isInstanceOfSatisfying(
+                    RotationRunFailedException.class, failure -> assertThat((String) userEntry(failure.summary(),
+                            "victor").get("reason")).contains("401").contains("Invalid private key")
+                            .doesNotContain("key-123"));
+            assertThat(account.keyIds("victor")).containsExactly(oldKey);
+            assertThat(account.items()).isEmpty();
+
+            status.set(200);
+            Map<String, Object> response = invoke(mailgun, hundredDaysLater);
+
+            assertThat(userEntry(response, "victor")).containsEntry("action", "rotated");
+            assertThat(account.keyIds("victor")).hasSize(2);
+            assertThat(posted).hasSize(2);
+            assertThat(posted.getLast()).contains("to=victor%40example.com");
+        } finally {
+            server.stop(0);
+        }
+    }
+
     // --- helpers ---------------------------------------------------------------------------------
 
     private static final class LambdaTimedOut extends Error {
