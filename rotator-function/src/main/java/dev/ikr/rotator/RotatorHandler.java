@@ -47,7 +47,9 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         Map<String, Long> callsBefore = callCounter.snapshot();
-        RunSummary summary = rotator.run(InvokedAccount.id(config.accountId(), context), Rotator.Mode.APPLY);
+        Rotator.TimeLeft timeLeft = context == null ? Rotator.TimeLeft.UNLIMITED
+                : () -> java.time.Duration.ofMillis(context.getRemainingTimeInMillis());
+        RunSummary summary = rotator.run(InvokedAccount.id(config.accountId(), context), Rotator.Mode.APPLY, timeLeft);
         Map<String, Object> response = summary.toResponse(callCounter.since(callsBefore));
         LOG.info("run finished", Map.of("counts", response.get("counts"),
                 "totalAwsCalls", response.get("totalAwsCalls")));

@@ -383,7 +383,90 @@ class RotatorHandlerIT {
         }
     }
 
-    // --- helpers ---------------------------------------------------------------------------------
+    @Test
+    void stopsTakingUsersNearTheTimeLimit_andTheNextRunFinishesThem() {
+        for (String user : List.of("wendy", "xavier", "yvonne")) {
+            account.createUser(user, Map.of("IKR:EMAIL", user + "@example.com"));
+            account.createKey(user);
+        }
+        var ticking = new TickingClock(Instant.now(), Duration.ofSeconds(20));
+        var nearlyOutOfTime = new LocalContext("ikr-rotator", Moto.REGION, Moto.ACCOUNT_ID, Duration.ofSeconds(60),
+                ticking);
+        var config = config(Map.of("MAX_CONCURRENCY", "1"));
+
+        Map<String, Object> first = new RotatorHandler(config, new AwsClients(), hundredDaysLater)
+                .handleRequest(Map.of(), nearlyOutOfTime);
+
+        assertThat(users(first)).extracting(entry -> entry.get("action"))
+                .containsExactly("rotated", "deferred", "deferred");
+        assertThat(account.sentMails()).hasSize(1);
+
+        Map<String, Object> next = invoke(config, hundredDaysLater);
+
+        assertThat(users(next)).extracting(entry -> entry.get("action"))
+                .containsExactly("skipped", "rotated", "rotated");
+        assertThat(account.sentMails()).hasSize(3);
+    }
+
+    @Test
+    void twoRunsAtOnce_neverGiveAUserTwoNewKeysOrTwoMails() throws Exception {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String user = "user" + i;
+            names.add(user);
+            account.createUser(user, Map.of("IKR:EMAIL", user + "@example.com"));
+            account.createKey(user);
+        }
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.Callable<Object> run = () -> {
+            start.await();
+            try {
+                return invoke(config(Map.of()), hundredDaysLater);
+            } catch (RotationRunFailedException failed) {
+                return failed.summary();
+            }
+        };
+        var a = pool.submit(run);
+        var b = pool.submit(run);
+        start.countDown();
+        a.get();
+        b.get();
+        pool.shutdown();
+
+        for (String user : names) {
+            assertThat(account.keyIds(user)).as(user).hasSize(2);
+            assertThat(account.sentMailsTo(user + "@example.com")).as(user).hasSize(1);
+        }
+    }
+
+    // --- helpers ----
+
+    /** A clock that moves {@code step} forward each time it is read: the Lambda's time running out. */
+    private static final class TickingClock extends Clock {
+        private final java.util.concurrent.atomic.AtomicReference<Instant> now;
+        private final Duration step;
+
+        TickingClock(Instant start, Duration step) {
+            this.now = new java.util.concurrent.atomic.AtomicReference<>(start);
+            this.step = step;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.getAndUpdate(current -> current.plus(step));
+        }
+    }
 
     private static final class LambdaTimedOut extends Error {
         LambdaTimedOut() {

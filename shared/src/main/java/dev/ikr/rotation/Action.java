@@ -10,6 +10,8 @@ public enum Action {
     NEEDS_ATTENTION,
     MISCONFIGURED,
     FAILED,
+    /** Not started: the Lambda's time limit was near. */
+    DEFERRED,
     WOULD_ROTATE,
     WOULD_REPAIR;
 

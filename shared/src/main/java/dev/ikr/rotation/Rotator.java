@@ -80,12 +80,32 @@ public final class Rotator {
         this.fernet = new Fernet(clock, random);
     }
 
+    /** How long the run may still take (Lambda's remaining time); unlimited outside Lambda. */
+    public interface TimeLeft {
+        TimeLeft UNLIMITED = () -> Duration.ofDays(1);
+
+        Duration remaining();
+    }
+
+    /**
+     * No new user is started when less than this is left of the Lambda's time: one rotation takes a
+     * few calls, each bounded by the SDK's timeouts, so this leaves room to finish the users in hand.
+     */
+    public static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
+
+    /** Handles every tagged user, without a time limit. */
+    public RunSummary run(String accountId, Mode mode) {
+        return run(accountId, mode, TimeLeft.UNLIMITED);
+    }
+
     /**
      * Handles every tagged user. A failure for one user is reported in its outcome and the others go on.
+     * When {@code timeLeft} drops under {@link #SAFETY_MARGIN}, the users not yet started are reported as
+     * deferred: the next run handles them.
      *
      * @param accountId the account the mails name
      */
-    public RunSummary run(String accountId, Mode mode) {
+    public RunSummary run(String accountId, Mode mode, TimeLeft timeLeft) {
         Instant now = clock.instant();
         Map<String, List<RotationRecord>> recordsByUser = pendingDeletions.all().stream()
                 .collect(Collectors.groupingBy(RotationRecord::user));
@@ -96,9 +116,18 @@ public final class Rotator {
                 enrolled.add(user);
             }
         });
-        List<UserOutcome> outcomes = Parallel.map(enrolled, options.maxConcurrency(), user -> handle(user,
-                recordsByUser.getOrDefault(user.name(), List.of()), account, mode, now));
+        List<UserOutcome> outcomes = Parallel.map(enrolled, options.maxConcurrency(), user ->
+                timeLeft.remaining().compareTo(SAFETY_MARGIN) < 0
+                        ? deferred(user)
+                        : handle(user, recordsByUser.getOrDefault(user.name(), List.of()), account, mode, now));
         return new RunSummary(mode.name().toLowerCase(java.util.Locale.ROOT), now, outcomes);
+    }
+
+    private static UserOutcome deferred(IamUser user) {
+        UserOutcome outcome = UserOutcome.of(user.name(), Action.DEFERRED,
+                "the function's time limit is near: the next run handles this user");
+        log(outcome);
+        return outcome;
     }
 
     private UserOutcome handle(IamUser user, List<RotationRecord> records, MailAccount account, Mode mode, Instant now) {
@@ -277,7 +306,7 @@ public final class Rotator {
     private static void log(UserOutcome outcome) {
         JsonLog.Level level = switch (outcome.action()) {
             case FAILED, MISCONFIGURED -> JsonLog.Level.ERROR;
-            case NEEDS_ATTENTION -> JsonLog.Level.WARN;
+            case NEEDS_ATTENTION, DEFERRED -> JsonLog.Level.WARN;
             default -> JsonLog.Level.INFO;
         };
         var fields = new HashMap<String, Object>(outcome.toMap());
