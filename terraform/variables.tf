@@ -350,7 +350,7 @@ variable "smtp_password_parameter_name" {
   description = "Name of the SSM SecureString parameter holding the SMTP password (`SMTP_PASSWORD_PARAMETER`)"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_./-]{1,2048}$", var.smtp_password_parameter_name)) && !startswith(var.smtp_password_parameter_name, "/ikr/secret/iam/")
+    condition     = length(var.smtp_password_parameter_name) <= 2048 && can(regex("^[A-Za-z0-9_./-]+$", var.smtp_password_parameter_name)) && !startswith(var.smtp_password_parameter_name, "/ikr/secret/iam/")
     error_message = "smtp_password_parameter_name must be an SSM parameter name (letters, digits and _./-) outside /ikr/secret/iam/."
   }
 }
@@ -379,7 +379,7 @@ variable "mailgun_api_key_parameter_name" {
   description = "Name of the SSM SecureString parameter holding the Mailgun API key (`MAILGUN_API_KEY_NAME`)"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_./-]{1,2048}$", var.mailgun_api_key_parameter_name)) && !startswith(var.mailgun_api_key_parameter_name, "/ikr/secret/iam/")
+    condition     = length(var.mailgun_api_key_parameter_name) <= 2048 && can(regex("^[A-Za-z0-9_./-]+$", var.mailgun_api_key_parameter_name)) && !startswith(var.mailgun_api_key_parameter_name, "/ikr/secret/iam/")
     error_message = "mailgun_api_key_parameter_name must be an SSM parameter name (letters, digits and _./-) outside /ikr/secret/iam/."
   }
 }

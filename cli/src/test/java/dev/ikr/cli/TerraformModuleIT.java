@@ -1,0 +1,474 @@
+package dev.ikr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ikr.testbed.Moto;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
+import software.amazon.awssdk.services.dynamodb.model.SSEStatus;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * The Terraform module as an operator applies it: {@code terraform/examples/complete} against a moto of its own, then
+ * what AWS holds (the SDK for DynamoDB, IAM and SSM; Terraform's state for Lambda, EventBridge and SQS, whose SDK
+ * modules this module does not depend on), then {@code terraform destroy}.
+ *
+ * <p>The module is copied into a temporary directory first, so {@code .terraform}, the lock file and the state never
+ * land in the repository. SnapStart is switched off: moto accepts {@code SnapStart} but always reports
+ * {@code ApplyOn=None}, which would show as drift.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TerraformModuleIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROTATOR_JAR =
+            REPOSITORY.resolve("rotator-function/target/rotator-function-0.1.0-SNAPSHOT-lambda.jar");
+    private static final Path DESTRUCTOR_JAR =
+            REPOSITORY.resolve("destructor-function/target/destructor-function-0.1.0-SNAPSHOT-lambda.jar");
+    private static final Path PLUGIN_DIR = Path.of(System.getProperty("ikr.terraform.pluginDir", "/opt/tf-plugins"));
+    private static final long COMMAND_TIMEOUT_MINUTES = 4;
+
+    @TempDir
+    static Path work;
+
+    private Path terraform;
+    private Path example;
+    private Moto moto;
+    private SdkHttpClient http;
+    private DynamoDbClient dynamoDb;
+    private IamClient iam;
+    private SsmClient ssm;
+    private JsonNode outputs;
+    private List<JsonNode> resources;
+    private boolean destroyed;
+
+    @BeforeAll
+    void applyTheCompleteExample() throws Exception {
+        terraform = onPath("terraform").orElse(null);
+        if (terraform == null) {
+            return; // each test is skipped, with the reason, by terraformIsInstalled()
+        }
+        assertThat(ROTATOR_JAR).as("the rotator jar (mvn package builds it)").isRegularFile();
+        assertThat(DESTRUCTOR_JAR).as("the destructor jar (mvn package builds it)").isRegularFile();
+
+        copyModule(REPOSITORY.resolve("terraform"), work.resolve("terraform"));
+        example = work.resolve("terraform/examples/complete");
+        moto = Moto.start();
+        http = UrlConnectionHttpClient.create();
+        dynamoDb = aws(DynamoDbClient.builder()).build();
+        iam = aws(IamClient.builder()).build();
+        ssm = aws(SsmClient.builder()).build();
+
+        List<String> init = new ArrayList<>(List.of("init", "-input=false", "-no-color"));
+        if (Files.isDirectory(PLUGIN_DIR)) {
+            init.add("-plugin-dir=" + PLUGIN_DIR);
+        }
+        run(init.toArray(String[]::new));
+        run("apply", "-auto-approve", "-input=false", "-no-color",
+                "-var", "aws_endpoint=" + moto.endpoint(),
+                "-var", "rotator_jar_path=" + ROTATOR_JAR,
+                "-var", "destructor_jar_path=" + DESTRUCTOR_JAR,
+                "-var", "mail_from=ikr@example.com",
+                "-var", "enable_snapstart=false");
+
+        outputs = JSON.readTree(run("output", "-json", "-no-color"));
+        resources = resources(JSON.readTree(run("show", "-json", "-no-color")));
+    }
+
+    @BeforeEach
+    void terraformIsInstalled() {
+        Assumptions.assumeTrue(terraform != null,
+                "terraform is not installed: put terraform (1.5 or newer) on the PATH to test the Terraform module");
+    }
+
+    @AfterAll
+    void destroyIfNeeded_andStopMoto() {
+        try {
+            if (moto != null && example != null && !destroyed) {
+                run(destroyCommand()); // after an earlier failure; the dedicated moto goes away regardless
+            }
+        } catch (AssertionError | RuntimeException alreadyReported) {
+            // the failure that matters was reported by the test that left resources behind
+        } finally {
+            for (AutoCloseable client : new AutoCloseable[] {dynamoDb, iam, ssm, http}) {
+                closeQuietly(client);
+            }
+            if (moto != null) {
+                moto.stop();
+            }
+            if (example != null) {
+                deleteTree(example.resolve(".terraform")); // its provider links point outside the temp dir
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void table_isKeyedByUserAndKey_expiresOnDeleteOn_andStreamsBothImages() {
+        String tableName = output("table_name");
+        TableDescription table = dynamoDb.describeTable(request -> request.tableName(tableName)).table();
+
+        assertThat(tableName).isEqualTo("iam-key-rotator");
+        assertThat(table.tableArn()).isEqualTo(output("table_arn"));
+        assertThat(table.keySchema()).containsExactly(
+                KeySchemaElement.builder().attributeName("user").keyType(KeyType.HASH).build(),
+                KeySchemaElement.builder().attributeName("ak").keyType(KeyType.RANGE).build());
+        assertThat(table.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+        assertThat(table.streamSpecification().streamEnabled()).isTrue();
+        assertThat(table.streamSpecification().streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
+        assertThat(table.latestStreamArn()).isEqualTo(output("table_stream_arn"));
+        assertThat(table.sseDescription().status()).isEqualTo(SSEStatus.ENABLED);
+
+        var ttl = dynamoDb.describeTimeToLive(request -> request.tableName(tableName)).timeToLiveDescription();
+        assertThat(ttl.attributeName()).isEqualTo("delete_on");
+        assertThat(ttl.timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
+        assertThat(dynamoDb.describeContinuousBackups(request -> request.tableName(tableName))
+                .continuousBackupsDescription().pointInTimeRecoveryDescription().pointInTimeRecoveryStatus())
+                .isEqualTo(PointInTimeRecoveryStatus.ENABLED);
+    }
+
+    @Test
+    @Order(2)
+    void functions_runJava21_withTheHandlers_andTheOriginalsEnvironmentVariables() {
+        JsonNode rotator = resource("aws_lambda_function", "rotator");
+        JsonNode destructor = resource("aws_lambda_function", "destructor");
+
+        assertThat(rotator.path("function_name").asText()).isEqualTo(output("key_creator_function_name"))
+                .isEqualTo("iam-key-creator");
+        assertThat(rotator.path("runtime").asText()).isEqualTo("java21");
+        assertThat(rotator.path("handler").asText()).isEqualTo("dev.ikr.rotator.RotatorHandler::handleRequest");
+        assertThat(rotator.path("role").asText()).isEqualTo(output("key_creator_role_arn"));
+        assertThat(rotator.path("publish").asBoolean()).isTrue();
+        assertThat(environment(rotator)).isEqualTo(Map.of(
+                "IAM_KEY_ROTATOR_TABLE", "iam-key-rotator",
+                "ENCRYPT_KEY_PAIR", "true",
+                "MAX_CONCURRENCY", "4",
+                "MAIL_CLIENT", "ses",
+                "MAIL_FROM", "ikr@example.com",
+                "ROTATE_AFTER_DAYS", "85",
+                "DELETE_AFTER_DAYS", "5"));
+
+        assertThat(destructor.path("function_name").asText()).isEqualTo(output("key_destructor_function_name"))
+                .isEqualTo("iam-key-destructor");
+        assertThat(destructor.path("runtime").asText()).isEqualTo("java21");
+        assertThat(destructor.path("handler").asText())
+                .isEqualTo("dev.ikr.destructor.DestructorHandler::handleRequest");
+        assertThat(destructor.path("role").asText()).isEqualTo(output("key_destructor_role_arn"));
+        assertThat(environment(destructor)).isEqualTo(Map.of(
+                "IAM_KEY_ROTATOR_TABLE", "iam-key-rotator",
+                "ENCRYPT_KEY_PAIR", "true",
+                "MAX_CONCURRENCY", "4",
+                "MAIL_CLIENT", "ses",
+                "MAIL_FROM", "ikr@example.com",
+                "RETRY_AFTER_MINS", "5",
+                "MAX_DELETE_ATTEMPTS", "10"));
+
+        JsonNode rotatorAlias = resource("aws_lambda_alias", "rotator");
+        assertThat(rotatorAlias.path("arn").asText()).isEqualTo(output("key_creator_alias_arn"));
+        assertThat(rotatorAlias.path("function_version").asText()).isEqualTo(rotator.path("version").asText());
+        JsonNode destructorAlias = resource("aws_lambda_alias", "destructor");
+        assertThat(destructorAlias.path("arn").asText()).isEqualTo(output("key_destructor_alias_arn"));
+        assertThat(destructorAlias.path("function_version").asText()).isEqualTo(destructor.path("version").asText());
+
+        assertThat(resource("aws_cloudwatch_log_group", "rotator").path("name").asText())
+                .isEqualTo("/aws/lambda/iam-key-creator");
+        assertThat(resource("aws_cloudwatch_log_group", "destructor").path("retention_in_days").asInt())
+                .isEqualTo(30);
+    }
+
+    @Test
+    @Order(3)
+    void schedule_invokesTheRotatorsAlias_withTheCronExpression() {
+        JsonNode rule = resource("aws_cloudwatch_event_rule", "rotator");
+        JsonNode target = resource("aws_cloudwatch_event_target", "rotator");
+        JsonNode permission = resource("aws_lambda_permission", "rotator_schedule");
+
+        assertThat(rule.path("schedule_expression").asText()).isEqualTo("cron(0 12 * * ? *)")
+                .isEqualTo(output("cron_expression"));
+        assertThat(target.path("rule").asText()).isEqualTo(rule.path("name").asText());
+        assertThat(target.path("arn").asText()).isEqualTo(output("key_creator_alias_arn"));
+        assertThat(permission.path("principal").asText()).isEqualTo("events.amazonaws.com");
+        assertThat(permission.path("qualifier").asText()).isEqualTo("live");
+        assertThat(permission.path("source_arn").asText()).isEqualTo(rule.path("arn").asText());
+    }
+
+    @Test
+    @Order(4)
+    void streamMapping_deliversOnlyTtlRemovals_withPartialBatchFailures_andAnOnFailureQueue() throws IOException {
+        JsonNode mapping = resource("aws_lambda_event_source_mapping", "destructor");
+        JsonNode queue = resource("aws_sqs_queue", "destructor_failures");
+
+        assertThat(mapping.path("event_source_arn").asText()).isEqualTo(output("table_stream_arn"));
+        assertThat(mapping.path("starting_position").asText()).isEqualTo("LATEST");
+        assertThat(texts(mapping.path("function_response_types"))).containsExactly("ReportBatchItemFailures");
+        assertThat(mapping.path("bisect_batch_on_function_error").asBoolean()).isTrue();
+        assertThat(mapping.path("maximum_retry_attempts").asInt()).isEqualTo(10);
+        JsonNode pattern = JSON.readTree(
+                mapping.path("filter_criteria").path(0).path("filter").path(0).path("pattern").asText());
+        assertThat(pattern).isEqualTo(JSON.readTree("""
+                {"eventName": ["REMOVE"],
+                 "userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]}}"""));
+        assertThat(mapping.path("destination_config").path(0).path("on_failure").path(0).path("destination_arn")
+                .asText()).isEqualTo(output("destructor_failure_queue_arn"));
+
+        assertThat(queue.path("url").asText()).isEqualTo(output("destructor_failure_queue_url"));
+        assertThat(queue.path("sqs_managed_sse_enabled").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(5)
+    void policies_grantExactlyTheCallsEachFunctionMakes_andNoWildcardAction() {
+        Set<String> rotator = actions(policy("iam-key-creator", "iam-key-creator-policy"));
+        Set<String> destructor = actions(policy("iam-key-destructor", "iam-key-destructor-policy"));
+
+        assertThat(rotator).containsExactlyInAnyOrder(
+                "iam:GetAccountAuthorizationDetails", "iam:ListAccountAliases",
+                "iam:ListAccessKeys", "iam:CreateAccessKey", "iam:DeleteAccessKey",
+                "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "ssm:PutParameter", "ses:SendEmail", "logs:CreateLogStream", "logs:PutLogEvents");
+        assertThat(destructor).containsExactlyInAnyOrder(
+                "iam:ListAccountAliases", "iam:ListAccessKeys", "iam:DeleteAccessKey", "dynamodb:PutItem",
+                "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
+                "sqs:SendMessage", "ssm:DeleteParameter", "ses:SendEmail", "logs:CreateLogStream",
+                "logs:PutLogEvents");
+        assertThat(Stream.concat(rotator.stream(), destructor.stream())).noneMatch(action -> action.contains("*"));
+
+        String trust = URLDecoder.decode(iam.getRole(request -> request.roleName("iam-key-creator")).role()
+                .assumeRolePolicyDocument(), StandardCharsets.UTF_8);
+        assertThat(trust).contains("lambda.amazonaws.com");
+    }
+
+    @Test
+    @Order(6)
+    void noMailerSecret_isCreated_whenNoneWasGiven() {
+        assertThat(ssm.describeParameters(request -> request.maxResults(50)).parameters()).isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void destroy_removesEverythingTheModuleCreated() throws IOException {
+        run(destroyCommand());
+        destroyed = true;
+
+        assertThat(resources(JSON.readTree(run("show", "-json", "-no-color")))).isEmpty();
+        assertThat(dynamoDb.listTables().tableNames()).doesNotContain("iam-key-rotator");
+        assertThat(iam.listRoles().roles()).noneMatch(role -> role.roleName().startsWith("iam-key-"));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private String[] destroyCommand() {
+        return new String[] {"destroy", "-auto-approve", "-input=false", "-no-color",
+            "-var", "aws_endpoint=" + moto.endpoint(),
+            "-var", "rotator_jar_path=" + ROTATOR_JAR,
+            "-var", "destructor_jar_path=" + DESTRUCTOR_JAR,
+            "-var", "mail_from=ikr@example.com",
+            "-var", "enable_snapstart=false"};
+    }
+
+    /** Runs terraform in the copied example; returns its standard output, fails with the tail of its output. */
+    private String run(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(terraform.toString(), "-chdir=" + example));
+        command.addAll(List.of(arguments));
+        String name = arguments[0] + "-" + System.nanoTime();
+        Path stdout = work.resolve(name + ".out");
+        Path stderr = work.resolve(name + ".err");
+        var builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(key -> key.startsWith("TF_VAR_") || key.startsWith("TF_CLI_ARGS")
+                || key.equals("TF_DATA_DIR") || key.equals("TF_WORKSPACE") || key.startsWith("AWS_"));
+        environment.put("TF_IN_AUTOMATION", "1");
+        environment.put("TF_INPUT", "0");
+        environment.put("CHECKPOINT_DISABLE", "1");
+        environment.put("AWS_EC2_METADATA_DISABLED", "true");
+        try {
+            Process process = builder.start();
+            if (!process.waitFor(COMMAND_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("terraform " + arguments[0] + " did not finish within "
+                        + COMMAND_TIMEOUT_MINUTES + " minutes:\n" + tail(stdout) + tail(stderr));
+            }
+            if (process.exitValue() != 0) {
+                throw new AssertionError("terraform " + arguments[0] + " exited " + process.exitValue() + ":\n"
+                        + tail(stdout) + tail(stderr));
+            }
+            return Files.readString(stdout);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B aws(B builder) {
+        return builder.endpointOverride(moto.endpoint())
+                .region(Region.of(Moto.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClient(http);
+    }
+
+    private String output(String name) {
+        JsonNode output = outputs.path(name);
+        assertThat(output.isMissingNode()).as("output %s", name).isFalse();
+        return output.path("value").asText();
+    }
+
+    private JsonNode resource(String type, String name) {
+        return resources.stream()
+                .filter(resource -> resource.path("type").asText().equals(type)
+                        && resource.path("name").asText().equals(name))
+                .findFirst()
+                .map(resource -> resource.path("values"))
+                .orElseThrow(() -> new AssertionError("no " + type + "." + name + " in the state"));
+    }
+
+    private static Map<String, String> environment(JsonNode function) {
+        JsonNode variables = function.path("environment").path(0).path("variables");
+        Map<String, String> result = new TreeMap<>();
+        variables.fields().forEachRemaining(field -> result.put(field.getKey(), field.getValue().asText()));
+        return result;
+    }
+
+    private JsonNode policy(String role, String name) {
+        String document = iam.getRolePolicy(request -> request.roleName(role).policyName(name)).policyDocument();
+        try {
+            return JSON.readTree(URLDecoder.decode(document, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError("policy " + name + " is not JSON: " + document, e);
+        }
+    }
+
+    private static Set<String> actions(JsonNode policy) {
+        Set<String> actions = new TreeSet<>();
+        for (JsonNode statement : policy.path("Statement")) {
+            assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
+            assertThat(statement.has("NotAction")).as("NotAction in %s", statement).isFalse();
+            JsonNode action = statement.path("Action");
+            if (action.isArray()) {
+                actions.addAll(texts(action));
+            } else {
+                actions.add(action.asText());
+            }
+        }
+        return actions;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    }
+
+    /** Every resource in {@code terraform show -json}, the module's included. */
+    private static List<JsonNode> resources(JsonNode state) {
+        List<JsonNode> found = new ArrayList<>();
+        collect(state.path("values").path("root_module"), found);
+        return found;
+    }
+
+    private static void collect(JsonNode module, List<JsonNode> found) {
+        module.path("resources").forEach(found::add);
+        module.path("child_modules").forEach(child -> collect(child, found));
+    }
+
+    /** The module's Terraform sources only: whatever a developer's local runs left there stays behind. */
+    private static void copyModule(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.filter(path -> path.toString().endsWith(".tf")).toList()) {
+                Path relative = from.relativize(file);
+                if (relative.toString().contains(".terraform")) {
+                    continue;
+                }
+                Files.createDirectories(to.resolve(relative).getParent());
+                Files.copy(file, to.resolve(relative));
+            }
+        }
+    }
+
+    private static Optional<Path> onPath(String program) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(directory -> !directory.isBlank())
+                .map(directory -> Path.of(directory, program))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    /** Deletes a tree without following links, so a linked provider directory loses the link, not its files. */
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + root, e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable client) {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (Exception ignored) {
+                // closing a client of a moto that is about to stop
+            }
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            String text = Files.exists(file) ? Files.readString(file) : "";
+            return text.length() > 4000 ? "..." + text.substring(text.length() - 4000) : text;
+        } catch (IOException e) {
+            return "(unreadable " + file + ")";
+        }
+    }
+}

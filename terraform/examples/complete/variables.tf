@@ -1,0 +1,46 @@
+variable "aws_region" {
+  type        = string
+  default     = "us-east-1"
+  description = "Region to deploy to"
+}
+
+variable "aws_endpoint" {
+  type        = string
+  default     = ""
+  description = "Endpoint of an AWS emulator such as moto (http://127.0.0.1:5000) for every service; empty for real AWS"
+}
+
+variable "rotator_jar_path" {
+  type        = string
+  default     = null
+  description = "Path of the rotator's deployment jar; null for the one `mvn package` builds in this repository"
+}
+
+variable "destructor_jar_path" {
+  type        = string
+  default     = null
+  description = "Path of the destructor's deployment jar; null for the one `mvn package` builds in this repository"
+}
+
+variable "mail_from" {
+  type        = string
+  description = "Verified SES sender of the mails"
+}
+
+variable "enable_snapstart" {
+  type        = bool
+  default     = true
+  description = "Whether to enable SnapStart; emulators without it need false"
+}
+
+variable "enable_pitr" {
+  type        = bool
+  default     = true
+  description = "Whether to enable point-in-time recovery of the table"
+}
+
+variable "tags" {
+  type        = map(string)
+  default     = { Project = "ikr" }
+  description = "Tags of every resource"
+}

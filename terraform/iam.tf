@@ -1,0 +1,291 @@
+# Least privilege: one role and one policy document per function, granting exactly the calls it makes.
+#
+# Key creator (rotator)
+#   iam:GetAccountAuthorizationDetails      list the users with their tags (not resource-scoped: "*")
+#   iam:ListAccountAliases                  name the account in the mail (not resource-scoped: "*")
+#   iam:ListAccessKeys, iam:CreateAccessKey,
+#   iam:DeleteAccessKey                     on users; DeleteAccessKey rolls back a key that could not be delivered
+#   dynamodb:Scan, GetItem, PutItem,
+#   UpdateItem, DeleteItem                  on the table of pending deletions
+#   ssm:PutParameter                        on parameter/ikr/secret/iam/* (the user's decryption key), when encrypt_key_pair
+#   ses:SendEmail                           from mail_from, when mail_client = ses
+#   ssm:GetParameter                        on the mailer's secret, when mail_client = mailgun or smtp
+#   logs:CreateLogStream, logs:PutLogEvents on its own log group
+#   xray:PutTraceSegments,
+#   xray:PutTelemetryRecords                when xray_tracing_mode = Active (not resource-scoped: "*")
+#
+# Key destructor
+#   iam:ListAccessKeys, iam:DeleteAccessKey on users
+#   iam:ListAccountAliases                  name the account in the mail (not resource-scoped: "*")
+#   dynamodb:PutItem                        on the table: puts a failed deletion back with a later date
+#   dynamodb:DescribeStream, GetRecords,
+#   GetShardIterator, ListStreams           on the table's streams (used by the event source mapping)
+#   sqs:SendMessage                         on the on-failure queue (used by the event source mapping)
+#   ssm:DeleteParameter                     on parameter/ikr/secret/iam/*, when encrypt_key_pair
+#   ses:SendEmail                           from mail_from, when mail_client = ses
+#   ssm:GetParameter                        on the mailer's secret, when mail_client = mailgun or smtp
+#                                           (the original destructor lacked it and could not mail through them)
+#   logs:CreateLogStream, logs:PutLogEvents on its own log group
+#   xray:PutTraceSegments,
+#   xray:PutTelemetryRecords                when xray_tracing_mode = Active
+#
+# KMS
+#   - SecureStrings under the AWS managed aws/ssm key (the per-user keys always; the mailer secret unless
+#     mailer_secret_kms_key_arn is set) need no kms grant: that key's policy already lets any principal of
+#     the account use it through SSM. With mailer_secret_kms_key_arn, both functions get kms:Decrypt on it.
+#   - With enable_sse and a customer managed kms_key_arn, both functions get kms:Decrypt, kms:Encrypt and
+#     kms:GenerateDataKey on it, for the table and its stream.
+#   - cw_logs_kms_key_arn is used by the CloudWatch Logs service principal, not by the functions: its key
+#     policy must allow logs.<region>.amazonaws.com.
+
+locals {
+  iam_users_arn          = "arn:${local.partition}:iam::${local.account_id}:user/*"
+  user_key_parameter_arn = "${local.ssm_parameter_arn_prefix}/ikr/secret/iam/*"
+  ses_identities_arn     = "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"
+  table_streams_arn      = "${aws_dynamodb_table.this.arn}/stream/*"
+  table_kms_key_arn      = var.enable_sse ? var.kms_key_arn : null
+  tracing_active         = var.xray_tracing_mode == "Active"
+}
+
+data "aws_iam_policy_document" "lambda_assume_role" {
+  statement {
+    sid     = "LambdaAssumesRole"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Key creator (rotator)
+# ---------------------------------------------------------------------------------------------------
+
+resource "aws_iam_role" "rotator" {
+  name                  = var.key_creator_role_name
+  description           = "IKR: role of the ${var.key_creator_function_name} function"
+  assume_role_policy    = data.aws_iam_policy_document.lambda_assume_role.json
+  force_detach_policies = true
+  tags                  = var.tags
+}
+
+data "aws_iam_policy_document" "rotator" {
+  statement {
+    sid       = "ReadAccountUsers"
+    actions   = ["iam:GetAccountAuthorizationDetails", "iam:ListAccountAliases"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "RotateAccessKeys"
+    actions   = ["iam:ListAccessKeys", "iam:CreateAccessKey", "iam:DeleteAccessKey"]
+    resources = [local.iam_users_arn]
+  }
+
+  statement {
+    sid = "RecordPendingDeletions"
+    actions = [
+      "dynamodb:Scan",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:DeleteItem",
+    ]
+    resources = [aws_dynamodb_table.this.arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.encrypt_key_pair ? [true] : []
+    content {
+      sid       = "StoreDecryptionKeys"
+      actions   = ["ssm:PutParameter"]
+      resources = [local.user_key_parameter_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.mail_client == "ses" ? [true] : []
+    content {
+      sid       = "SendMailWithSes"
+      actions   = ["ses:SendEmail"]
+      resources = [local.ses_identities_arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "ses:FromAddress"
+        values   = [var.mail_from]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.mailer_secret_parameter_arn == null ? [] : [local.mailer_secret_parameter_arn]
+    content {
+      sid       = "ReadMailerSecret"
+      actions   = ["ssm:GetParameter"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.mailer_secret_parameter_arn != null && var.mailer_secret_kms_key_arn != null ? [var.mailer_secret_kms_key_arn] : []
+    content {
+      sid       = "DecryptMailerSecret"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.table_kms_key_arn == null ? [] : [local.table_kms_key_arn]
+    content {
+      sid       = "UseTableKey"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.rotator.arn}:*"]
+  }
+
+  dynamic "statement" {
+    for_each = local.tracing_active ? [true] : []
+    content {
+      sid       = "SendTraces"
+      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+      resources = ["*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "rotator" {
+  name   = "${var.key_creator_role_name}-policy"
+  role   = aws_iam_role.rotator.id
+  policy = data.aws_iam_policy_document.rotator.json
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Key destructor
+# ---------------------------------------------------------------------------------------------------
+
+resource "aws_iam_role" "destructor" {
+  name                  = var.key_destructor_role_name
+  description           = "IKR: role of the ${var.key_destructor_function_name} function"
+  assume_role_policy    = data.aws_iam_policy_document.lambda_assume_role.json
+  force_detach_policies = true
+  tags                  = var.tags
+}
+
+data "aws_iam_policy_document" "destructor" {
+  statement {
+    sid       = "NameAccount"
+    actions   = ["iam:ListAccountAliases"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "DeleteOldAccessKeys"
+    actions   = ["iam:ListAccessKeys", "iam:DeleteAccessKey"]
+    resources = [local.iam_users_arn]
+  }
+
+  statement {
+    sid       = "RequeueFailedDeletions"
+    actions   = ["dynamodb:PutItem"]
+    resources = [aws_dynamodb_table.this.arn]
+  }
+
+  statement {
+    sid = "ReadTableStream"
+    actions = [
+      "dynamodb:DescribeStream",
+      "dynamodb:GetRecords",
+      "dynamodb:GetShardIterator",
+      "dynamodb:ListStreams",
+    ]
+    resources = [local.table_streams_arn]
+  }
+
+  statement {
+    sid       = "ReportFailedBatches"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.destructor_failures.arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.encrypt_key_pair ? [true] : []
+    content {
+      sid       = "DeleteDecryptionKeys"
+      actions   = ["ssm:DeleteParameter"]
+      resources = [local.user_key_parameter_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.mail_client == "ses" ? [true] : []
+    content {
+      sid       = "SendMailWithSes"
+      actions   = ["ses:SendEmail"]
+      resources = [local.ses_identities_arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "ses:FromAddress"
+        values   = [var.mail_from]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.mailer_secret_parameter_arn == null ? [] : [local.mailer_secret_parameter_arn]
+    content {
+      sid       = "ReadMailerSecret"
+      actions   = ["ssm:GetParameter"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.mailer_secret_parameter_arn != null && var.mailer_secret_kms_key_arn != null ? [var.mailer_secret_kms_key_arn] : []
+    content {
+      sid       = "DecryptMailerSecret"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.table_kms_key_arn == null ? [] : [local.table_kms_key_arn]
+    content {
+      sid       = "UseTableKey"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.destructor.arn}:*"]
+  }
+
+  dynamic "statement" {
+    for_each = local.tracing_active ? [true] : []
+    content {
+      sid       = "SendTraces"
+      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+      resources = ["*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "destructor" {
+  name   = "${var.key_destructor_role_name}-policy"
+  role   = aws_iam_role.destructor.id
+  policy = data.aws_iam_policy_document.destructor.json
+}

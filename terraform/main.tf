@@ -1,0 +1,305 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+  account_id = data.aws_caller_identity.current.account_id
+
+  # Every SSM parameter ARN is this prefix plus the parameter's name without its leading slash.
+  ssm_parameter_arn_prefix = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter"
+
+  # The SecureString the chosen mailer reads its secret from (none for SES).
+  mailer_secret_parameter_name = {
+    ses     = null
+    mailgun = var.mailgun_api_key_parameter_name
+    smtp    = var.smtp_password_parameter_name
+  }[var.mail_client]
+  mailer_secret_parameter_arn = local.mailer_secret_parameter_name == null ? null : "${local.ssm_parameter_arn_prefix}/${trimprefix(local.mailer_secret_parameter_name, "/")}"
+
+  # Whether a secret was given is not itself secret: it only decides whether a parameter is created.
+  mailgun_api_key_given = nonsensitive(var.mailgun_api_key != null && var.mailgun_api_key != "")
+  smtp_password_given   = nonsensitive(var.smtp_password != null && var.smtp_password != "")
+
+  # The variables both functions read (names are the original project's). Optional ones are set only
+  # when they have a value, and a mailer's own ones only when that mailer is used.
+  shared_environment = {
+    IAM_KEY_ROTATOR_TABLE   = aws_dynamodb_table.this.name
+    ENCRYPT_KEY_PAIR        = tostring(var.encrypt_key_pair)
+    MAX_CONCURRENCY         = tostring(var.max_concurrency)
+    MAIL_CLIENT             = var.mail_client
+    MAIL_FROM               = var.mail_from
+    MAILGUN_API_URL         = var.mail_client == "mailgun" ? var.mailgun_api_url : null
+    MAILGUN_API_KEY_NAME    = var.mail_client == "mailgun" ? var.mailgun_api_key_parameter_name : null
+    SMTP_SERVER             = var.mail_client == "smtp" ? var.smtp_server : null
+    SMTP_PORT               = var.mail_client == "smtp" && var.smtp_port != null ? tostring(var.smtp_port) : null
+    SMTP_PROTOCOL           = var.mail_client == "smtp" ? var.smtp_protocol : null
+    SMTP_USER               = var.mail_client == "smtp" ? var.smtp_user : null
+    SMTP_PASSWORD_PARAMETER = var.mail_client == "smtp" ? var.smtp_password_parameter_name : null
+  }
+
+  rotator_environment = {
+    for name, value in merge(local.shared_environment, {
+      ROTATE_AFTER_DAYS = tostring(var.rotate_after_days)
+      DELETE_AFTER_DAYS = tostring(var.delete_after_days)
+    }) : name => value if value != null && value != ""
+  }
+
+  destructor_environment = {
+    for name, value in merge(local.shared_environment, {
+      RETRY_AFTER_MINS    = tostring(var.retry_after_mins)
+      MAX_DELETE_ATTEMPTS = tostring(var.max_delete_attempts)
+    }) : name => value if value != null && value != ""
+  }
+
+  # Only TTL expiries start a deletion: the service deletes the item, not a person or the rotator.
+  ttl_removal_pattern = jsonencode({
+    eventName = ["REMOVE"]
+    userIdentity = {
+      type        = ["Service"]
+      principalId = ["dynamodb.amazonaws.com"]
+    }
+  })
+
+  alias_name = "live"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Pending deletions: one item per old key, removed by TTL on its deletion date
+# ---------------------------------------------------------------------------------------------------
+
+resource "aws_dynamodb_table" "this" {
+  name         = var.table_name
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "user"
+  range_key    = "ak"
+
+  attribute {
+    name = "user"
+    type = "S"
+  }
+
+  attribute {
+    name = "ak"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "delete_on"
+    enabled        = true
+  }
+
+  stream_enabled   = true
+  stream_view_type = "NEW_AND_OLD_IMAGES"
+
+  point_in_time_recovery {
+    enabled = var.enable_pitr
+  }
+
+  server_side_encryption {
+    enabled     = var.enable_sse
+    kms_key_arn = var.enable_sse ? var.kms_key_arn : null
+  }
+
+  tags = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Mailer secret, when given (otherwise the operator creates the parameter)
+# ---------------------------------------------------------------------------------------------------
+
+resource "aws_ssm_parameter" "mailgun_api_key" {
+  count = local.mailgun_api_key_given ? 1 : 0
+
+  name        = var.mailgun_api_key_parameter_name
+  description = "IKR: Mailgun API key used to mail access keys"
+  type        = "SecureString"
+  value       = var.mailgun_api_key
+  key_id      = var.mailer_secret_kms_key_arn
+  tags        = var.tags
+}
+
+resource "aws_ssm_parameter" "smtp_password" {
+  count = local.smtp_password_given ? 1 : 0
+
+  name        = var.smtp_password_parameter_name
+  description = "IKR: SMTP password used to mail access keys"
+  type        = "SecureString"
+  value       = var.smtp_password
+  key_id      = var.mailer_secret_kms_key_arn
+  tags        = var.tags
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Key creator (rotator): runs on a schedule
+# ---------------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "rotator" {
+  name              = "/aws/lambda/${var.key_creator_function_name}"
+  retention_in_days = var.cw_log_group_retention
+  kms_key_id        = var.cw_logs_kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_lambda_function" "rotator" {
+  function_name    = var.key_creator_function_name
+  description      = "IKR: creates a new access key pair for IAM users whose key is due, mails it and schedules the old key's deletion"
+  role             = aws_iam_role.rotator.arn
+  filename         = var.rotator_jar_path
+  source_code_hash = filebase64sha256(var.rotator_jar_path)
+  handler          = "dev.ikr.rotator.RotatorHandler::handleRequest"
+  runtime          = "java21"
+  publish          = true
+
+  memory_size                    = var.function_memory_size
+  timeout                        = var.function_timeout
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
+  dynamic "snap_start" {
+    for_each = var.enable_snapstart ? [true] : []
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
+  tracing_config {
+    mode = var.xray_tracing_mode
+  }
+
+  environment {
+    variables = local.rotator_environment
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.mail_client != "mailgun" || var.mailgun_api_url != null
+      error_message = "mailgun_api_url is required when mail_client is mailgun."
+    }
+    precondition {
+      condition     = var.mail_client != "smtp" || var.smtp_server != null
+      error_message = "smtp_server is required when mail_client is smtp."
+    }
+  }
+
+  # The log group exists first, so Lambda does not create one without retention; the role can write
+  # to it before the first invocation.
+  depends_on = [aws_cloudwatch_log_group.rotator, aws_iam_role_policy.rotator]
+}
+
+resource "aws_lambda_alias" "rotator" {
+  name             = local.alias_name
+  description      = "The published version the schedule invokes"
+  function_name    = aws_lambda_function.rotator.function_name
+  function_version = aws_lambda_function.rotator.version
+}
+
+resource "aws_cloudwatch_event_rule" "rotator" {
+  name                = var.key_creator_function_name
+  description         = "IKR: invokes ${var.key_creator_function_name} to rotate the access keys that are due"
+  schedule_expression = "cron(${trimspace(var.cron_expression)})"
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "rotator" {
+  rule      = aws_cloudwatch_event_rule.rotator.name
+  target_id = "ikr-key-creator"
+  arn       = aws_lambda_alias.rotator.arn
+}
+
+resource "aws_lambda_permission" "rotator_schedule" {
+  statement_id  = "AllowExecutionFromEventBridge"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.rotator.function_name
+  qualifier     = aws_lambda_alias.rotator.name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.rotator.arn
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Key destructor: runs on the table's stream when TTL removes an item
+# ---------------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "destructor" {
+  name              = "/aws/lambda/${var.key_destructor_function_name}"
+  retention_in_days = var.cw_log_group_retention
+  kms_key_id        = var.cw_logs_kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_lambda_function" "destructor" {
+  function_name    = var.key_destructor_function_name
+  description      = "IKR: deletes an old access key pair when its deletion date has passed and tells its owner"
+  role             = aws_iam_role.destructor.arn
+  filename         = var.destructor_jar_path
+  source_code_hash = filebase64sha256(var.destructor_jar_path)
+  handler          = "dev.ikr.destructor.DestructorHandler::handleRequest"
+  runtime          = "java21"
+  publish          = true
+
+  memory_size                    = var.function_memory_size
+  timeout                        = var.function_timeout
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
+  dynamic "snap_start" {
+    for_each = var.enable_snapstart ? [true] : []
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
+  tracing_config {
+    mode = var.xray_tracing_mode
+  }
+
+  environment {
+    variables = local.destructor_environment
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_cloudwatch_log_group.destructor, aws_iam_role_policy.destructor]
+}
+
+resource "aws_lambda_alias" "destructor" {
+  name             = local.alias_name
+  description      = "The published version the table's stream invokes"
+  function_name    = aws_lambda_function.destructor.function_name
+  function_version = aws_lambda_function.destructor.version
+}
+
+# Where Lambda describes a batch of stream records it gave up on (after the retries), so that no
+# pending deletion is lost silently.
+resource "aws_sqs_queue" "destructor_failures" {
+  name                      = "${var.key_destructor_function_name}-failures"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+  tags                      = var.tags
+}
+
+resource "aws_lambda_event_source_mapping" "destructor" {
+  event_source_arn  = aws_dynamodb_table.this.stream_arn
+  function_name     = aws_lambda_alias.destructor.arn
+  starting_position = "LATEST"
+
+  function_response_types        = ["ReportBatchItemFailures"]
+  bisect_batch_on_function_error = true
+  maximum_retry_attempts         = var.event_source_maximum_retry_attempts
+
+  filter_criteria {
+    filter {
+      pattern = local.ttl_removal_pattern
+    }
+  }
+
+  destination_config {
+    on_failure {
+      destination_arn = aws_sqs_queue.destructor_failures.arn
+    }
+  }
+
+  # Lambda checks on creation that the role can read the stream and send to the queue.
+  depends_on = [aws_iam_role_policy.destructor]
+}

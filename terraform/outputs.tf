@@ -1,0 +1,69 @@
+output "table_name" {
+  description = "Name of the DynamoDB table of old access keys waiting to be deleted"
+  value       = aws_dynamodb_table.this.name
+}
+
+output "table_arn" {
+  description = "ARN of the DynamoDB table"
+  value       = aws_dynamodb_table.this.arn
+}
+
+output "table_stream_arn" {
+  description = "ARN of the table's stream, which feeds the key destructor"
+  value       = aws_dynamodb_table.this.stream_arn
+}
+
+output "key_creator_function_name" {
+  description = "Name of the Lambda function that creates new access key pairs (the rotator)"
+  value       = aws_lambda_function.rotator.function_name
+}
+
+output "key_creator_function_arn" {
+  description = "ARN of the key creator function"
+  value       = aws_lambda_function.rotator.arn
+}
+
+output "key_creator_alias_arn" {
+  description = "ARN of the key creator's alias, which the schedule invokes"
+  value       = aws_lambda_alias.rotator.arn
+}
+
+output "key_creator_role_arn" {
+  description = "ARN of the key creator's IAM role"
+  value       = aws_iam_role.rotator.arn
+}
+
+output "key_destructor_function_name" {
+  description = "Name of the Lambda function that deletes old access key pairs"
+  value       = aws_lambda_function.destructor.function_name
+}
+
+output "key_destructor_function_arn" {
+  description = "ARN of the key destructor function"
+  value       = aws_lambda_function.destructor.arn
+}
+
+output "key_destructor_alias_arn" {
+  description = "ARN of the key destructor's alias, which the table's stream invokes"
+  value       = aws_lambda_alias.destructor.arn
+}
+
+output "key_destructor_role_arn" {
+  description = "ARN of the key destructor's IAM role"
+  value       = aws_iam_role.destructor.arn
+}
+
+output "cron_expression" {
+  description = "Schedule on which the key creator is invoked"
+  value       = aws_cloudwatch_event_rule.rotator.schedule_expression
+}
+
+output "destructor_failure_queue_url" {
+  description = "URL of the SQS queue that receives the stream batches the destructor gave up on"
+  value       = aws_sqs_queue.destructor_failures.url
+}
+
+output "destructor_failure_queue_arn" {
+  description = "ARN of the destructor's on-failure SQS queue"
+  value       = aws_sqs_queue.destructor_failures.arn
+}
