@@ -40,6 +40,9 @@ final class DemoCommand implements Callable<Integer> {
     private static final Pattern TOKEN = Pattern.compile("gAAAAA[A-Za-z0-9_=-]+");
     private static final String SENDER = "ikr@example.com";
     private static final String TABLE = "iam-key-rotator";
+    private static final String ROTATOR_JAR = "rotator-function/target/rotator-function-0.1.0-SNAPSHOT-lambda.jar";
+    private static final String DESTRUCTOR_JAR =
+            "destructor-function/target/destructor-function-0.1.0-SNAPSHOT-lambda.jar";
 
     @Option(names = "--tags", paramLabel = "FILE",
             description = "The users and their tags (default: scripts/demo/iam-user-tags.json).")
@@ -60,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
             moto.useForThisJvm();
             say("moto is listening on " + moto.endpoint());
             var clients = new AwsClients();
-            deploy(clients);
+            deploy(clients, moto);
             clients.ses().verifyEmailIdentity(request -> request.emailAddress(SENDER));
             say("SES sender " + SENDER + " verified");
 
@@ -114,11 +117,29 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void deploy(AwsClients clients) {
-        if (!noTerraform && TerraformDeploy.available()) {
-            step("Deploying the Terraform module (terraform/examples/complete) into moto");
-            TerraformDeploy.applyExample(clients, out);
-            return;
+    private void deploy(AwsClients clients, MotoServer moto) throws java.io.IOException {
+        Path repository = Path.of(System.getProperty("ikr.root", ".")).toAbsolutePath().normalize();
+        var terraform = noTerraform ? java.util.Optional.<Path>empty() : TerraformDeploy.terraformOnPath();
+        if (terraform.isPresent()) {
+            step("Deploying the Terraform module (terraform/examples/complete) into moto; this takes about a minute");
+            Path work = Files.createTempDirectory("ikr-demo-terraform-");
+            try {
+                TerraformDeploy.prepare(terraform.get(), repository, work).apply(Map.of(
+                        "aws_endpoint", moto.endpoint().toString(),
+                        "rotator_jar_path", repository.resolve(ROTATOR_JAR).toString(),
+                        "destructor_jar_path", repository.resolve(DESTRUCTOR_JAR).toString(),
+                        "mail_from", SENDER,
+                        "enable_snapstart", "false"));
+                say("deployed: table " + TABLE + ", functions iam-key-creator and iam-key-destructor, their roles, the"
+                        + " schedule and the stream mapping (moto stores the functions; the demo runs their handlers"
+                        + " in this process)");
+                return;
+            } catch (IllegalStateException failed) {
+                say("terraform failed (" + failed.getMessage().lines().findFirst().orElse("") + "); falling back to the"
+                        + " AWS SDK");
+            } finally {
+                deleteQuietly(work);
+            }
         }
         step(noTerraform ? "Creating the table with the AWS SDK (--no-terraform)"
                 : "terraform is not installed: creating the same table with the AWS SDK instead");
@@ -177,6 +198,14 @@ final class DemoCommand implements Callable<Integer> {
         step(title);
         keys.forEach((user, list) -> say(user + ": " + (list.isEmpty() ? "no key" : String.join(", ",
                 list.stream().map(key -> key.id() + " (" + key.status().name().toLowerCase() + ")").toList()))));
+    }
+
+    private static void deleteQuietly(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+            // a temporary directory; the system cleans it up
+        }
     }
 
     static String htmlToText(String html) {

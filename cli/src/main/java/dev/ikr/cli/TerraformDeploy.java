@@ -1,20 +1,127 @@
 package dev.ikr.cli;
 
-import dev.ikr.aws.AwsClients;
-import java.io.PrintStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
-/** Deploys the Terraform module's complete example into the local moto, for the demo. */
+/**
+ * Runs the Terraform module's complete example from a copy of {@code terraform/} in a work directory,
+ * so the repository never gets {@code .terraform}, lock files or state. Used by the demo and the
+ * module's integration test.
+ */
 final class TerraformDeploy {
 
-    private TerraformDeploy() {
+    /** The local provider mirror of these machines; elsewhere {@code terraform init} downloads the provider. */
+    static final Path PLUGIN_DIR = Path.of(System.getProperty("ikr.terraform.pluginDir", "/opt/tf-plugins"));
+    private static final long COMMAND_TIMEOUT_MINUTES = 4;
+
+    private final Path terraform;
+    private final Path work;
+    private final Path example;
+
+    private TerraformDeploy(Path terraform, Path work) {
+        this.terraform = terraform;
+        this.work = work;
+        this.example = work.resolve("terraform/examples/complete");
     }
 
-    /** Whether terraform and the module are here (the demo falls back to the SDK otherwise). */
-    static boolean available() {
-        return false;
+    /** The {@code terraform} program on the PATH, if any. */
+    static Optional<Path> terraformOnPath() {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(directory -> !directory.isBlank())
+                .map(directory -> Path.of(directory, "terraform"))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 
-    static void applyExample(AwsClients clients, PrintStream out) {
-        throw new IllegalStateException("the Terraform module is not in this checkout");
+    /** Copies the module's {@code *.tf} files from {@code repository/terraform} into {@code work} and runs init. */
+    static TerraformDeploy prepare(Path terraform, Path repository, Path work) throws IOException {
+        Path from = repository.resolve("terraform");
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.filter(path -> path.toString().endsWith(".tf")).toList()) {
+                Path relative = from.relativize(file);
+                if (relative.toString().contains(".terraform")) {
+                    continue;
+                }
+                Path target = work.resolve("terraform").resolve(relative);
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+        var deploy = new TerraformDeploy(terraform, work);
+        List<String> init = new ArrayList<>(List.of("init", "-input=false", "-no-color"));
+        if (Files.isDirectory(PLUGIN_DIR)) {
+            init.add("-plugin-dir=" + PLUGIN_DIR);
+        }
+        deploy.run(init.toArray(String[]::new));
+        return deploy;
+    }
+
+    void apply(Map<String, String> variables) {
+        run(withVariables(List.of("apply", "-auto-approve", "-input=false", "-no-color"), variables));
+    }
+
+    void destroy(Map<String, String> variables) {
+        run(withVariables(List.of("destroy", "-auto-approve", "-input=false", "-no-color"), variables));
+    }
+
+    /** Runs terraform in the copied example; returns its standard output, fails with the tail of its output. */
+    String run(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(terraform.toString(), "-chdir=" + example));
+        command.addAll(List.of(arguments));
+        String name = arguments[0] + "-" + System.nanoTime();
+        Path stdout = work.resolve(name + ".out");
+        Path stderr = work.resolve(name + ".err");
+        var builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(key -> key.startsWith("TF_VAR_") || key.startsWith("TF_CLI_ARGS")
+                || key.equals("TF_DATA_DIR") || key.equals("TF_WORKSPACE") || key.startsWith("AWS_"));
+        environment.put("TF_IN_AUTOMATION", "1");
+        environment.put("TF_INPUT", "0");
+        environment.put("CHECKPOINT_DISABLE", "1");
+        environment.put("AWS_EC2_METADATA_DISABLED", "true");
+        try {
+            Process process = builder.start();
+            if (!process.waitFor(COMMAND_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("terraform " + arguments[0] + " did not finish within "
+                        + COMMAND_TIMEOUT_MINUTES + " minutes:\n" + tail(stdout) + tail(stderr));
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("terraform " + arguments[0] + " exited " + process.exitValue() + ":\n"
+                        + tail(stdout) + tail(stderr));
+            }
+            return Files.readString(stdout);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String[] withVariables(List<String> command, Map<String, String> variables) {
+        List<String> arguments = new ArrayList<>(command);
+        variables.forEach((name, value) -> {
+            arguments.add("-var");
+            arguments.add(name + "=" + value);
+        });
+        return arguments.toArray(String[]::new);
+    }
+
+    private static String tail(Path file) {
+        try {
+            String text = Files.exists(file) ? Files.readString(file) : "";
+            return text.length() > 4000 ? "..." + text.substring(text.length() - 4000) : text;
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

@@ -72,14 +72,13 @@ class TerraformModuleIT {
             REPOSITORY.resolve("rotator-function/target/rotator-function-0.1.0-SNAPSHOT-lambda.jar");
     private static final Path DESTRUCTOR_JAR =
             REPOSITORY.resolve("destructor-function/target/destructor-function-0.1.0-SNAPSHOT-lambda.jar");
-    private static final Path PLUGIN_DIR = Path.of(System.getProperty("ikr.terraform.pluginDir", "/opt/tf-plugins"));
-    private static final long COMMAND_TIMEOUT_MINUTES = 4;
 
     @TempDir
     static Path work;
 
     private Path terraform;
     private Path example;
+    private TerraformDeploy deploy;
     private Moto moto;
     private SdkHttpClient http;
     private DynamoDbClient dynamoDb;
@@ -91,32 +90,22 @@ class TerraformModuleIT {
 
     @BeforeAll
     void applyTheCompleteExample() throws Exception {
-        terraform = onPath("terraform").orElse(null);
+        terraform = TerraformDeploy.terraformOnPath().orElse(null);
         if (terraform == null) {
             return; // each test is skipped, with the reason, by terraformIsInstalled()
         }
         assertThat(ROTATOR_JAR).as("the rotator jar (mvn package builds it)").isRegularFile();
         assertThat(DESTRUCTOR_JAR).as("the destructor jar (mvn package builds it)").isRegularFile();
 
-        copyModule(REPOSITORY.resolve("terraform"), work.resolve("terraform"));
-        example = work.resolve("terraform/examples/complete");
         moto = Moto.start();
         http = UrlConnectionHttpClient.create();
         dynamoDb = aws(DynamoDbClient.builder()).build();
         iam = aws(IamClient.builder()).build();
         ssm = aws(SsmClient.builder()).build();
 
-        List<String> init = new ArrayList<>(List.of("init", "-input=false", "-no-color"));
-        if (Files.isDirectory(PLUGIN_DIR)) {
-            init.add("-plugin-dir=" + PLUGIN_DIR);
-        }
-        run(init.toArray(String[]::new));
-        run("apply", "-auto-approve", "-input=false", "-no-color",
-                "-var", "aws_endpoint=" + moto.endpoint(),
-                "-var", "rotator_jar_path=" + ROTATOR_JAR,
-                "-var", "destructor_jar_path=" + DESTRUCTOR_JAR,
-                "-var", "mail_from=ikr@example.com",
-                "-var", "enable_snapstart=false");
+        deploy = TerraformDeploy.prepare(terraform, REPOSITORY, work);
+        example = work.resolve("terraform/examples/complete");
+        deploy.apply(variables());
 
         outputs = JSON.readTree(run("output", "-json", "-no-color"));
         resources = resources(JSON.readTree(run("show", "-json", "-no-color")));
@@ -132,7 +121,7 @@ class TerraformModuleIT {
     void destroyIfNeeded_andStopMoto() {
         try {
             if (moto != null && example != null && !destroyed) {
-                run(destroyCommand()); // after an earlier failure; the dedicated moto goes away regardless
+                deploy.destroy(variables()); // after an earlier failure; the dedicated moto goes away regardless
             }
         } catch (AssertionError | RuntimeException alreadyReported) {
             // the failure that matters was reported by the test that left resources behind
@@ -294,7 +283,7 @@ class TerraformModuleIT {
     @Test
     @Order(7)
     void destroy_removesEverythingTheModuleCreated() throws IOException {
-        run(destroyCommand());
+        deploy.destroy(variables());
         destroyed = true;
 
         assertThat(resources(JSON.readTree(run("show", "-json", "-no-color")))).isEmpty();
@@ -304,48 +293,18 @@ class TerraformModuleIT {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    private String[] destroyCommand() {
-        return new String[] {"destroy", "-auto-approve", "-input=false", "-no-color",
-            "-var", "aws_endpoint=" + moto.endpoint(),
-            "-var", "rotator_jar_path=" + ROTATOR_JAR,
-            "-var", "destructor_jar_path=" + DESTRUCTOR_JAR,
-            "-var", "mail_from=ikr@example.com",
-            "-var", "enable_snapstart=false"};
+    private Map<String, String> variables() {
+        var variables = new java.util.LinkedHashMap<String, String>();
+        variables.put("aws_endpoint", moto.endpoint().toString());
+        variables.put("rotator_jar_path", ROTATOR_JAR.toString());
+        variables.put("destructor_jar_path", DESTRUCTOR_JAR.toString());
+        variables.put("mail_from", "ikr@example.com");
+        variables.put("enable_snapstart", "false");
+        return variables;
     }
 
-    /** Runs terraform in the copied example; returns its standard output, fails with the tail of its output. */
     private String run(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(terraform.toString(), "-chdir=" + example));
-        command.addAll(List.of(arguments));
-        String name = arguments[0] + "-" + System.nanoTime();
-        Path stdout = work.resolve(name + ".out");
-        Path stderr = work.resolve(name + ".err");
-        var builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(key -> key.startsWith("TF_VAR_") || key.startsWith("TF_CLI_ARGS")
-                || key.equals("TF_DATA_DIR") || key.equals("TF_WORKSPACE") || key.startsWith("AWS_"));
-        environment.put("TF_IN_AUTOMATION", "1");
-        environment.put("TF_INPUT", "0");
-        environment.put("CHECKPOINT_DISABLE", "1");
-        environment.put("AWS_EC2_METADATA_DISABLED", "true");
-        try {
-            Process process = builder.start();
-            if (!process.waitFor(COMMAND_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new AssertionError("terraform " + arguments[0] + " did not finish within "
-                        + COMMAND_TIMEOUT_MINUTES + " minutes:\n" + tail(stdout) + tail(stderr));
-            }
-            if (process.exitValue() != 0) {
-                throw new AssertionError("terraform " + arguments[0] + " exited " + process.exitValue() + ":\n"
-                        + tail(stdout) + tail(stderr));
-            }
-            return Files.readString(stdout);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return deploy.run(arguments);
     }
 
     private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B aws(B builder) {
@@ -417,28 +376,6 @@ class TerraformModuleIT {
         module.path("child_modules").forEach(child -> collect(child, found));
     }
 
-    /** The module's Terraform sources only: whatever a developer's local runs left there stays behind. */
-    private static void copyModule(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.filter(path -> path.toString().endsWith(".tf")).toList()) {
-                Path relative = from.relativize(file);
-                if (relative.toString().contains(".terraform")) {
-                    continue;
-                }
-                Files.createDirectories(to.resolve(relative).getParent());
-                Files.copy(file, to.resolve(relative));
-            }
-        }
-    }
-
-    private static Optional<Path> onPath(String program) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(directory -> !directory.isBlank())
-                .map(directory -> Path.of(directory, program))
-                .filter(Files::isExecutable)
-                .findFirst();
-    }
-
     /** Deletes a tree without following links, so a linked provider directory loses the link, not its files. */
     private static void deleteTree(Path root) {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
@@ -463,12 +400,4 @@ class TerraformModuleIT {
         }
     }
 
-    private static String tail(Path file) {
-        try {
-            String text = Files.exists(file) ? Files.readString(file) : "";
-            return text.length() > 4000 ? "..." + text.substring(text.length() - 4000) : text;
-        } catch (IOException e) {
-            return "(unreadable " + file + ")";
-        }
-    }
 }
