@@ -12,6 +12,10 @@ import dev.ikr.lambda.LocalContext;
 import dev.ikr.local.MotoServer;
 import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
+import dev.ikr.rotator.RotatorWiring;
+import dev.ikr.mail.MailMessage;
+import dev.ikr.mail.Mailers;
+import dev.ikr.port.Mailer;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +87,15 @@ final class DemoCommand implements Callable<Integer> {
             Instant rotationTime = Instant.now().plus(Duration.ofDays(100));
             step("Running the rotator as if it were " + rotationTime + " (100 days from now)");
             Map<String, Object> env = Map.of();
-            var rotator = new RotatorHandler(RotatorConfig.from(functionEnv()), clients, clockAt(rotationTime));
+            var config = RotatorConfig.from(functionEnv());
+            var sent = new java.util.concurrent.CopyOnWriteArrayList<MailMessage>();
+            Mailer configured = Mailers.create(config.mail(), clients);
+            Mailer showing = message -> {
+                configured.send(message);
+                sent.add(message);
+            };
+            var rotator = new RotatorHandler(config, RotatorWiring.rotator(config, clients, clockAt(rotationTime),
+                    showing), clients.callCounter());
             Map<String, Object> summary;
             try {
                 summary = rotator.handleRequest(env, context());
@@ -98,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
             String firstUser = users.keySet().iterator().next();
             String email = users.get(firstUser).get("IKR:EMAIL");
             step("The mail " + email + " received");
-            String body = showMail(moto, email);
+            String body = showMail(sent, email);
 
             step("Decrypting it with the key in SSM, as `scripts/ikr decrypt --user " + firstUser + " ...` does");
             decrypt(clients, firstUser, body);
@@ -155,21 +167,17 @@ final class DemoCommand implements Callable<Integer> {
         say("table " + TABLE + ": key user/ak, TTL on delete_on, stream NEW_AND_OLD_IMAGES");
     }
 
-    private String showMail(MotoServer moto, String email) throws Exception {
-        JsonNode messages = LocalRun.JSON.readTree(moto.api("/moto-api/data.json", false)).path("ses").path("Message");
-        String body = "";
-        for (JsonNode message : messages) {
-            for (JsonNode to : message.path("destinations").path("ToAddresses")) {
-                if (to.asText().equals(email)) {
-                    body = message.path("body").asText();
-                    out.println("  Subject: " + message.path("subject").asText());
-                }
+    /** Prints the text part of the mail sent to {@code email} (SES accepted it; moto keeps only its HTML part). */
+    private String showMail(List<MailMessage> sent, String email) {
+        for (MailMessage message : sent) {
+            if (message.to().stream().anyMatch(to -> to.value().equals(email))) {
+                out.println("  Subject: " + message.subject());
+                message.text().lines().forEach(line -> out.println("  | " + line));
+                return message.text();
             }
         }
-        for (String line : htmlToText(body).split("\n")) {
-            out.println("  | " + line);
-        }
-        return body;
+        say("(no mail was sent to " + email + ")");
+        return "";
     }
 
     private void decrypt(AwsClients clients, String user, String body) {
@@ -206,16 +214,6 @@ final class DemoCommand implements Callable<Integer> {
         } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
             // a temporary directory; the system cleans it up
         }
-    }
-
-    static String htmlToText(String html) {
-        String text = html.replaceAll("(?s)<head>.*?</head>", "")
-                .replaceAll("(?i)<br\\s*/?>|</p>|</li>|</h2>|</pre>|</ul>", "\n")
-                .replaceAll("(?i)<li>", "- ")
-                .replaceAll("<[^>]+>", "")
-                .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
-                .replace("&amp;", "&");
-        return text.replaceAll("\n{3,}", "\n\n").strip();
     }
 
     private static Map<String, String> functionEnv() {

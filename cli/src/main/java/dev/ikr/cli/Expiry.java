@@ -18,6 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
@@ -39,8 +42,11 @@ final class Expiry {
     }
 
     Map<String, Object> run(Instant now, DestructorHandler handler, Context context) {
-        List<RotationRecord> expired = expire(now);
+        Map<String, Map<String, AttributeValue>> expiredItems = new LinkedHashMap<>();
+        List<RotationRecord> expired = expire(now, expiredItems);
         List<Record> removals = removalsOf(expired);
+        int fromStream = removals.size();
+        removals = withMissingRemovals(removals, expiredItems);
         String streamArn = streamArn();
         List<String> retried = new ArrayList<>();
         for (int start = 0; start < removals.size(); start += BATCH_SIZE) {
@@ -52,12 +58,16 @@ final class Expiry {
         result.put("now", now.toString());
         result.put("expired", expired.stream().map(this::afterwards).toList());
         result.put("deliveredToDestructor", removals.size());
+        if (removals.size() > fromStream) {
+            result.put("note", (removals.size() - fromStream) + " REMOVE record(s) were not in the stream (moto hands"
+                    + " them to its own event source mapping when one exists) and were rebuilt from the deleted items");
+        }
         result.put("batchItemFailures", retried);
         return result;
     }
 
     /** Deletes every pending deletion due at {@code now}, unless it changed meanwhile. */
-    private List<RotationRecord> expire(Instant now) {
+    private List<RotationRecord> expire(Instant now, Map<String, Map<String, AttributeValue>> expiredItems) {
         List<RotationRecord> expired = new ArrayList<>();
         for (var item : clients.dynamoDb().scanPaginator(request -> request.tableName(table)).items()) {
             RotationRecord record;
@@ -76,6 +86,7 @@ final class Expiry {
                         .expressionAttributeNames(Map.of("#deleteOn", RotationTableItems.DELETE_ON))
                         .expressionAttributeValues(Map.of(":deleteOn", item.get(RotationTableItems.DELETE_ON))));
                 expired.add(record);
+                expiredItems.put(keyOf(record.user(), record.oldKeyId()), item);
             } catch (ConditionalCheckFailedException changed) {
                 // rescheduled meanwhile: not due any more
             }
@@ -89,7 +100,7 @@ final class Expiry {
             return List.of();
         }
         var wanted = new java.util.HashSet<String>();
-        expired.forEach(record -> wanted.add(record.user() + "\u0000" + record.oldKeyId()));
+        expired.forEach(record -> wanted.add(keyOf(record.user(), record.oldKeyId())));
         var latest = new LinkedHashMap<String, Record>();
         String streamArn = streamArn();
         DynamoDbStreamsClient streams = clients.dynamoDbStreams();
@@ -103,8 +114,8 @@ final class Expiry {
                 for (Record record : page.records()) {
                     if (record.eventName() == OperationType.REMOVE) {
                         Map<String, AttributeValue> keys = record.dynamodb().keys();
-                        String key = keys.get(RotationTableItems.USER).s() + "\u0000"
-                                + keys.get(RotationTableItems.OLD_KEY).s();
+                        String key = keyOf(keys.get(RotationTableItems.USER).s(),
+                                keys.get(RotationTableItems.OLD_KEY).s());
                         if (wanted.contains(key)) {
                             latest.remove(key);
                             latest.put(key, record);
@@ -115,6 +126,35 @@ final class Expiry {
             }
         }
         return new ArrayList<>(latest.values());
+    }
+
+    /** A REMOVE record, as the stream would hold it, for each expired item the stream did not show. */
+    private static List<Record> withMissingRemovals(List<Record> removals,
+            Map<String, Map<String, AttributeValue>> expiredItems) {
+        var found = new java.util.HashSet<String>();
+        removals.forEach(record -> found.add(keyOf(record.dynamodb().keys().get(RotationTableItems.USER).s(),
+                record.dynamodb().keys().get(RotationTableItems.OLD_KEY).s())));
+        List<Record> all = new ArrayList<>(removals);
+        long sequence = System.currentTimeMillis() * 1000;
+        for (var entry : expiredItems.entrySet()) {
+            if (found.contains(entry.getKey())) {
+                continue;
+            }
+            Map<String, AttributeValue> item = entry.getValue();
+            all.add(Record.builder().eventID("rebuilt-" + (++sequence)).eventName(OperationType.REMOVE)
+                    .eventVersion("1.1").awsRegion(new DefaultAwsRegionProviderChain().getRegion().id())
+                    .dynamodb(StreamRecord.builder()
+                            .keys(RotationTableItems.key(item.get(RotationTableItems.USER).s(),
+                                    item.get(RotationTableItems.OLD_KEY).s()))
+                            .oldImage(item).sequenceNumber(Long.toString(sequence))
+                            .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build())
+                    .build());
+        }
+        return all;
+    }
+
+    private static String keyOf(String user, String oldKeyId) {
+        return user + "\u0000" + oldKeyId;
     }
 
     private String streamArn() {

@@ -7,6 +7,7 @@ import dev.ikr.aws.SsmSecretStore;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.mail.Mailers;
 import dev.ikr.mail.MessageRenderer;
+import dev.ikr.port.Mailer;
 import dev.ikr.rotation.Rotator;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -18,11 +19,16 @@ public final class RotatorWiring {
     }
 
     public static Rotator rotator(RotatorConfig config, AwsClients clients, Clock clock) {
+        return rotator(config, clients, clock, Mailers.create(config.mail(), clients));
+    }
+
+    /** The same, sending through {@code mailer} (the demo wraps the configured one to show what was sent). */
+    public static Rotator rotator(RotatorConfig config, AwsClients clients, Clock clock, Mailer mailer) {
         return new Rotator(
                 new IamDirectory(clients.iam()),
                 new DynamoPendingDeletions(clients.dynamoDb(), config.tableName()),
                 new SsmSecretStore(clients.ssm()),
-                Mailers.create(config.mail(), clients),
+                mailer,
                 new MessageRenderer(),
                 new Rotator.Options(config.policy(), config.encryptKeyPair(), config.maxConcurrency()),
                 clock,

@@ -229,7 +229,7 @@ public final class Rotator {
             }
             return withdraw(user, oldKeyId, newKey.id(), repairNote
                     + "the new key was mailed but the old key could not be scheduled for deletion (" + describe(e)
-                    + "); the next run mails a replacement");
+                    + ")");
         }
         return rotated(user, settings, rotate, newKey, now, deleteOn, repairNote);
     }
