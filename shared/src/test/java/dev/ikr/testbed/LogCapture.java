@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Captures every structured log line of a test ({@code @RegisterExtension}), still echoing them to
- * standard error, so tests can assert on them and scan them for secrets.
+ * Captures every structured log line of a test ({@code @RegisterExtension}), still passing them on
+ * (to standard error), so tests can assert on them and scan them for secrets.
  */
 public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
 
@@ -20,10 +20,12 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
     @Override
     public void beforeEach(ExtensionContext context) {
         lines.clear();
+        Consumer<String>[] downstream = new Consumer[1];
         previous = JsonLog.redirect(line -> {
             lines.add(line);
-            System.err.println(line);
+            downstream[0].accept(line);
         });
+        downstream[0] = previous;
     }
 
     @Override
