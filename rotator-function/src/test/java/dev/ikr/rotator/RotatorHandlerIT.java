@@ -440,6 +440,36 @@ class RotatorHandlerIT {
         }
     }
 
+    @Test
+    void rotatesUsersWhoseNamesHoldEveryCharacterIamAllows_atTheMaximumLength() {
+        String special = "a+b=c,d.e@f-g_h";
+        String longest = "u".repeat(63) + "@";
+        for (String user : List.of(special, longest)) {
+            account.createUser(user, Map.of("IKR:EMAIL", "owner@example.com"));
+            account.createKey(user);
+        }
+
+        Map<String, Object> response = invoke(config(Map.of()), hundredDaysLater);
+
+        assertThat(userEntry(response, special)).containsEntry("action", "rotated");
+        assertThat(userEntry(response, longest)).containsEntry("action", "rotated");
+        assertThat(account.parameterType("/ikr/secret/iam/encoded/a_2Bb_3Dc_2Cd.e_40f-g_5Fh")).contains("SecureString");
+        assertThat(account.parameterType("/ikr/secret/iam/encoded/" + "u".repeat(63) + "_40")).contains("SecureString");
+        assertThat(account.sentMailsTo("owner@example.com")).hasSize(2)
+                .anySatisfy(mail -> assertThat(mail.body()).contains("--user " + special));
+    }
+
+    @Test
+    void missingTable_stopsTheRunBeforeAnythingIsCreated_withAClearMessage() {
+        account.createUser("zoe", Map.of("IKR:EMAIL", "zoe@example.com"));
+        String key = account.createKey("zoe");
+
+        assertThatThrownBy(() -> invoke(config(Map.of("IAM_KEY_ROTATOR_TABLE", "no-such-table")), hundredDaysLater))
+                .hasMessageContaining("'no-such-table' (IAM_KEY_ROTATOR_TABLE) does not exist");
+        assertThat(account.keyIds("zoe")).containsExactly(key);
+        assertThat(account.sentMails()).isEmpty();
+    }
+
     // --- helpers ----
 
     /** A clock that moves {@code step} forward each time it is read: the Lambda's time running out. */

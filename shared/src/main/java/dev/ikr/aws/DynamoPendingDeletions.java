@@ -14,6 +14,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
  * The rotation table over the DynamoDB low-level client. Attribute names: {@code user} (hash),
@@ -35,8 +36,15 @@ public final class DynamoPendingDeletions implements PendingDeletions {
     @Override
     public List<RotationRecord> all() {
         var records = new ArrayList<RotationRecord>();
-        for (Map<String, AttributeValue> item :
-                dynamoDb.scanPaginator(request -> request.tableName(table).consistentRead(true)).items()) {
+        Iterable<Map<String, AttributeValue>> items;
+        try {
+            items = List.copyOf(dynamoDb.scanPaginator(request -> request.tableName(table).consistentRead(true))
+                    .items().stream().toList());
+        } catch (ResourceNotFoundException missing) {
+            throw new IllegalStateException("the table '" + table + "' (IAM_KEY_ROTATOR_TABLE) does not exist in this"
+                    + " account and region: nothing was done");
+        }
+        for (Map<String, AttributeValue> item : items) {
             try {
                 records.add(RotationTableItems.toRecord(item));
             } catch (IllegalArgumentException | DateTimeException malformed) {
