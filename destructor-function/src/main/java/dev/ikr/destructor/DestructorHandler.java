@@ -6,6 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
 import dev.ikr.aws.AwsClients;
+import dev.ikr.aws.Priming;
+import dev.ikr.mail.MessageRenderer;
+import org.crac.Core;
+import org.crac.Resource;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.domain.StreamChange;
 import dev.ikr.lambda.InvokedAccount;
@@ -23,26 +27,49 @@ import java.util.TreeMap;
  * {@link Destructor} handle them, and reports the records the stream must deliver again as
  * {@code batchItemFailures} (partial batch response), so one bad record never blocks or loses the others.
  */
-public final class DestructorHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+public final class DestructorHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse>, Resource {
 
     private static final JsonLog LOG = JsonLog.forClass(DestructorHandler.class);
 
     private final DestructorConfig config;
     private final Destructor destructor;
+    private final AwsClients clients;
 
-    /** Used by Lambda: configuration from the environment, validated once, clients built once. */
+    /**
+     * Used by Lambda: configuration from the environment, validated once, clients built once; with
+     * SnapStart, the clients are primed before the snapshot.
+     */
     public DestructorHandler() {
         this(DestructorConfig.from(System.getenv()), new AwsClients(), Clock.systemUTC());
+        Core.getGlobalContext().register(this);
     }
 
     /** Used by {@code scripts/ikr} and tests: the same wiring with a chosen clock. */
     public DestructorHandler(DestructorConfig config, AwsClients clients, Clock clock) {
-        this(config, DestructorWiring.destructor(config, clients, clock));
+        this(config, DestructorWiring.destructor(config, clients, clock), clients);
     }
 
     public DestructorHandler(DestructorConfig config, Destructor destructor) {
+        this(config, destructor, null);
+    }
+
+    private DestructorHandler(DestructorConfig config, Destructor destructor, AwsClients clients) {
         this.config = config;
         this.destructor = destructor;
+        this.clients = clients;
+    }
+
+    /** SnapStart: warm what the first invocation needs (no AWS call is made). */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        if (clients != null) {
+            Priming.prime(clients, new MessageRenderer());
+        }
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // nothing to refresh: credentials and connections are fetched and opened per request
     }
 
     @Override

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ikr.aws.AwsCallCounter;
 import dev.ikr.aws.AwsClients;
+import dev.ikr.aws.Priming;
+import dev.ikr.mail.MessageRenderer;
+import org.crac.Core;
+import org.crac.Resource;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.lambda.InvokedAccount;
 import dev.ikr.log.JsonLog;
@@ -19,7 +23,7 @@ import java.util.Map;
  * function's ARN, runs the {@link Rotator} and returns its summary; when a user failed it ends in
  * error, carrying the same summary.
  */
-public final class RotatorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class RotatorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>>, Resource {
 
     private static final JsonLog LOG = JsonLog.forClass(RotatorHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,21 +31,44 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
     private final RotatorConfig config;
     private final Rotator rotator;
     private final AwsCallCounter callCounter;
+    private final AwsClients clients;
 
-    /** Used by Lambda: configuration from the environment, validated once, clients built once. */
+    /**
+     * Used by Lambda: configuration from the environment, validated once, clients built once; with
+     * SnapStart, the clients are primed before the snapshot.
+     */
     public RotatorHandler() {
         this(RotatorConfig.from(System.getenv()), new AwsClients(), Clock.systemUTC());
+        Core.getGlobalContext().register(this);
     }
 
     /** Used by {@code scripts/ikr invoke rotator --now} and tests: the same wiring with a chosen clock. */
     public RotatorHandler(RotatorConfig config, AwsClients clients, Clock clock) {
-        this(config, RotatorWiring.rotator(config, clients, clock), clients.callCounter());
+        this(config, RotatorWiring.rotator(config, clients, clock), clients.callCounter(), clients);
     }
 
     public RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter) {
+        this(config, rotator, callCounter, null);
+    }
+
+    private RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter, AwsClients clients) {
         this.config = config;
         this.rotator = rotator;
         this.callCounter = callCounter;
+        this.clients = clients;
+    }
+
+    /** SnapStart: warm what the first invocation needs (no AWS call is made). */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        if (clients != null) {
+            Priming.prime(clients, new MessageRenderer());
+        }
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // nothing to refresh: credentials and connections are fetched and opened per request
     }
 
     @Override

@@ -61,6 +61,15 @@ public final class MessageRenderer {
 
     private final Map<String, List<Node>> templates = new ConcurrentHashMap<>();
 
+    /** The templates IKR sends. */
+    public static final List<String> TEMPLATES = List.of("new-key", "key-deleted", "action-needed");
+
+    /** Reads and parses every template now (SnapStart priming; a broken template fails the snapshot, not a mail). */
+    public MessageRenderer preloaded() {
+        TEMPLATES.forEach(name -> templates.computeIfAbsent(name, MessageRenderer::load));
+        return this;
+    }
+
     /**
      * Renders the template {@code templateName} with {@code values}, each a {@code String}, a
      * {@code List<String>}, or absent.
