@@ -14,11 +14,21 @@ class PrimingTest {
 
     @Test
     void primesEveryClientAndTemplate_withoutASingleAwsCall() {
-        var clients = new AwsClients(List.of());
+        String region = System.getProperty("aws.region");
+        System.setProperty("aws.region", "eu-west-1"); // Lambda always sets AWS_REGION
+        try {
+            var clients = new AwsClients(List.of());
 
-        assertThatCode(() -> Priming.prime(clients, new MessageRenderer())).doesNotThrowAnyException();
+            assertThatCode(() -> Priming.prime(clients, new MessageRenderer())).doesNotThrowAnyException();
 
-        assertThat(clients.callCounter().snapshot()).isEmpty();
+            assertThat(clients.callCounter().snapshot()).isEmpty();
+        } finally {
+            if (region == null) {
+                System.clearProperty("aws.region");
+            } else {
+                System.setProperty("aws.region", region);
+            }
+        }
     }
 
     @Test
