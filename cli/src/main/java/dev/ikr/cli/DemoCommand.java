@@ -155,15 +155,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         step(noTerraform ? "Creating the table with the AWS SDK (--no-terraform)"
                 : "terraform is not installed: creating the same table with the AWS SDK instead");
-        clients.dynamoDb().createTable(request -> request.tableName(TABLE)
-                .billingMode("PAY_PER_REQUEST")
-                .attributeDefinitions(attribute -> attribute.attributeName("user").attributeType("S"),
-                        attribute -> attribute.attributeName("ak").attributeType("S"))
-                .keySchema(key -> key.attributeName("user").keyType("HASH"),
-                        key -> key.attributeName("ak").keyType("RANGE"))
-                .streamSpecification(stream -> stream.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")));
-        clients.dynamoDb().updateTimeToLive(request -> request.tableName(TABLE)
-                .timeToLiveSpecification(ttl -> ttl.attributeName("delete_on").enabled(true)));
+        new DemoTable(clients).create(TABLE);
         say("table " + TABLE + ": key user/ak, TTL on delete_on, stream NEW_AND_OLD_IMAGES");
     }
 
