@@ -3,6 +3,9 @@
 # Key creator (rotator)
 #   iam:GetAccountAuthorizationDetails      list the users with their tags (not resource-scoped: "*")
 #   iam:ListAccountAliases                  name the account in the mail (not resource-scoped: "*")
+#   iam:GenerateCredentialReport,
+#   iam:GetCredentialReport                 the credential report: keys are listed only for users it cannot rule
+#                                           out (not resource-scoped: "*"; without it, every tagged user is listed)
 #   iam:ListAccessKeys, iam:CreateAccessKey,
 #   iam:DeleteAccessKey                     on users; DeleteAccessKey rolls back a key that could not be delivered
 #   dynamodb:Scan, GetItem, PutItem,
@@ -73,8 +76,13 @@ resource "aws_iam_role" "rotator" {
 
 data "aws_iam_policy_document" "rotator" {
   statement {
-    sid       = "ReadAccountUsers"
-    actions   = ["iam:GetAccountAuthorizationDetails", "iam:ListAccountAliases"]
+    sid = "ReadAccountUsers"
+    actions = [
+      "iam:GetAccountAuthorizationDetails",
+      "iam:ListAccountAliases",
+      "iam:GenerateCredentialReport",
+      "iam:GetCredentialReport",
+    ]
     resources = ["*"]
   }
 

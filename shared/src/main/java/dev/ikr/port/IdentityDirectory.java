@@ -1,6 +1,7 @@
 package dev.ikr.port;
 
 import dev.ikr.domain.AccessKey;
+import dev.ikr.domain.CredentialReport;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.IssuedAccessKey;
 import java.util.List;
@@ -23,6 +24,16 @@ public interface IdentityDirectory {
 
     /** The account's alias, if it has one. */
     Optional<String> accountAlias();
+
+    /**
+     * The account's credential report: every user's keys with their creation times, possibly a few hours old. Never
+     * throws: when the report cannot be had (no permission, not ready in a few seconds, unreadable) the result says
+     * why, and the caller lists keys instead. A directory without such a report (the destructor needs none) keeps
+     * this default.
+     */
+    default CredentialReport credentialReport() {
+        return new CredentialReport.Unavailable("this identity directory offers no credential report");
+    }
 
     enum KeyDeletion {
         DELETED,

@@ -3,8 +3,10 @@ package dev.ikr.rotation;
 import dev.ikr.crypto.EncryptionKey;
 import dev.ikr.crypto.Fernet;
 import dev.ikr.domain.AccessKey;
+import dev.ikr.domain.CredentialReport;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.IssuedAccessKey;
+import dev.ikr.domain.KeyReport;
 import dev.ikr.domain.MisconfiguredUserException;
 import dev.ikr.domain.RotationDecision;
 import dev.ikr.domain.RotationDecision.Repair;
@@ -42,6 +44,10 @@ import java.util.stream.Collectors;
  * or with a key nobody received:
  * intent (conditional write) → create key → note its id → encrypt and store the decryption key →
  * mail → schedule the old key's deletion. Any failure after the key exists withdraws it.
+ *
+ * <p>To spare one {@code ListAccessKeys} call per tagged user, a run first reads IAM's credential report and skips
+ * the users it shows as surely not due ({@link CredentialReportPrefilter}); the keys of every other user are listed
+ * and decide. Without a usable report, every tagged user's keys are listed, and the summary says why.
  */
 public final class Rotator {
 
@@ -66,6 +72,7 @@ public final class Rotator {
     private final SecureRandom random;
     private final Fernet fernet;
     private final RotationPlanner planner = new RotationPlanner();
+    private final CredentialReportPrefilter prefilter = new CredentialReportPrefilter();
 
     public Rotator(IdentityDirectory directory, PendingDeletions pendingDeletions, SecretStore secretStore,
             Mailer mailer, MessageRenderer renderer, Options options, Clock clock, SecureRandom random) {
@@ -116,11 +123,37 @@ public final class Rotator {
                 enrolled.add(user);
             }
         });
+        Optional<CredentialReport> report = enrolled.isEmpty() ? Optional.empty() : Optional.of(credentialReport());
+        Optional<KeyReport> keyReport = report.flatMap(found -> found instanceof CredentialReport.Ready ready
+                ? Optional.of(ready.keys()) : Optional.empty());
         List<UserOutcome> outcomes = Parallel.map(enrolled, options.maxConcurrency(), user ->
                 timeLeft.remaining().compareTo(SAFETY_MARGIN) < 0
                         ? deferred(user)
-                        : handle(user, recordsByUser.getOrDefault(user.name(), List.of()), account, mode, now));
-        return new RunSummary(mode.name().toLowerCase(java.util.Locale.ROOT), now, outcomes);
+                        : handle(user, recordsByUser.getOrDefault(user.name(), List.of()), keyReport, account, mode,
+                                now));
+        String reportUse = report.map(found -> switch (found) {
+            case CredentialReport.Ready ready -> "used";
+            case CredentialReport.Unavailable unavailable -> "unavailable: " + unavailable.reason();
+        }).orElse("not asked for: no user is tagged");
+        return new RunSummary(mode.name().toLowerCase(java.util.Locale.ROOT), now, outcomes, reportUse);
+    }
+
+    /** The report, or why there is none; an optimisation only, so even an unexpected failure just turns it off. */
+    private CredentialReport credentialReport() {
+        CredentialReport report;
+        try {
+            report = directory.credentialReport();
+        } catch (RuntimeException e) {
+            report = new CredentialReport.Unavailable(describe(e));
+        }
+        switch (report) {
+            case CredentialReport.Ready ready -> LOG.info("credential report used: keys are listed only where it"
+                    + " cannot rule out a change", Map.of("generatedAt", ready.keys().generatedAt().toString(),
+                    "rows", ready.keys().users().size()));
+            case CredentialReport.Unavailable unavailable -> LOG.warn("credential report unavailable: the keys of"
+                    + " every tagged user are listed", Map.of("reason", unavailable.reason()));
+        }
+        return report;
     }
 
     private static UserOutcome deferred(IamUser user) {
@@ -130,10 +163,11 @@ public final class Rotator {
         return outcome;
     }
 
-    private UserOutcome handle(IamUser user, List<RotationRecord> records, MailAccount account, Mode mode, Instant now) {
+    private UserOutcome handle(IamUser user, List<RotationRecord> records, Optional<KeyReport> keyReport,
+            MailAccount account, Mode mode, Instant now) {
         UserOutcome outcome;
         try {
-            outcome = decideAndAct(user, records, account, mode, now);
+            outcome = decideAndAct(user, records, keyReport, account, mode, now);
         } catch (RuntimeException e) {
             outcome = UserOutcome.of(user.name(), Action.FAILED, describe(e));
         }
@@ -141,8 +175,8 @@ public final class Rotator {
         return outcome;
     }
 
-    private UserOutcome decideAndAct(IamUser user, List<RotationRecord> records, MailAccount account, Mode mode,
-            Instant now) {
+    private UserOutcome decideAndAct(IamUser user, List<RotationRecord> records, Optional<KeyReport> keyReport,
+            MailAccount account, Mode mode, Instant now) {
         UserSettings settings;
         try {
             settings = UserSettings.fromTags(user);
@@ -150,6 +184,13 @@ public final class Rotator {
             return UserOutcome.of(user.name(), Action.MISCONFIGURED, e.getMessage());
         }
         RotationPolicy policy = options.defaults().forUser(settings);
+        if (keyReport.isPresent()) {
+            Optional<Skip> unlisted = prefilter.skipWithoutListing(keyReport.get().forUser(user.name()), records,
+                    policy, now);
+            if (unlisted.isPresent()) {
+                return skipped(user.name(), unlisted.get(), "");
+            }
+        }
         List<AccessKey> keys = directory.accessKeys(user.name());
         Optional<String> repairedKey = Optional.empty();
         String repairNote = "";

@@ -6,11 +6,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What one rotator run (or plan) found and did, user by user. */
-public record RunSummary(String mode, Instant startedAt, List<UserOutcome> users) {
+/**
+ * What one rotator run (or plan) found and did, user by user.
+ *
+ * @param credentialReport how the run used IAM's credential report: {@code used}, or {@code unavailable: <reason>}
+ *     when it listed the keys of every tagged user instead
+ */
+public record RunSummary(String mode, Instant startedAt, List<UserOutcome> users, String credentialReport) {
 
     public RunSummary {
         users = List.copyOf(users);
+        java.util.Objects.requireNonNull(credentialReport, "credentialReport");
+    }
+
+    public RunSummary(String mode, Instant startedAt, List<UserOutcome> users) {
+        this(mode, startedAt, users, "not asked for");
     }
 
     public Map<Action, Integer> counts() {
@@ -31,6 +41,7 @@ public record RunSummary(String mode, Instant startedAt, List<UserOutcome> users
         var counts = new LinkedHashMap<String, Integer>();
         counts().forEach((action, count) -> counts.put(action.code(), count));
         response.put("counts", counts);
+        response.put("credentialReport", credentialReport);
         response.put("users", users.stream().map(UserOutcome::toMap).toList());
         response.put("awsCalls", awsCalls);
         response.put("totalAwsCalls", awsCalls.values().stream().mapToLong(Long::longValue).sum());

@@ -1,8 +1,10 @@
 package dev.ikr.rotation;
 
 import dev.ikr.domain.AccessKey;
+import dev.ikr.domain.CredentialReport;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.IssuedAccessKey;
+import dev.ikr.domain.KeyReport;
 import dev.ikr.domain.KeyStatus;
 import dev.ikr.port.IdentityDirectory;
 import java.time.Clock;
@@ -31,6 +33,10 @@ final class InMemoryIdentityDirectory implements IdentityDirectory {
     private final Set<Operation> failing = EnumSet.noneOf(Operation.class);
     private Optional<Instant> creationTime = Optional.empty();
     private Optional<String> alias = Optional.empty();
+    /** Unavailable unless a test asks for a report: the tests written before the report see the key list decide. */
+    private CredentialReport report = new CredentialReport.Unavailable("the in-memory directory has no report");
+    private boolean reportFromKeys;
+    private int reportRequests;
     private int aliasLookups;
     private int created;
 
@@ -60,6 +66,38 @@ final class InMemoryIdentityDirectory implements IdentityDirectory {
     /** Keys created from now on carry this creation time instead of the clock's. */
     synchronized void createKeysAt(Instant createdAt) {
         creationTime = Optional.of(createdAt);
+    }
+
+    /** From now on the credential report shows the keys as they are when a run asks for it. */
+    synchronized void credentialReportOfCurrentKeys() {
+        reportFromKeys = true;
+    }
+
+    /** From now on the credential report is this one (a stale report, a report missing a user...). */
+    synchronized void credentialReport(KeyReport fixed) {
+        reportFromKeys = false;
+        report = new CredentialReport.Ready(fixed);
+    }
+
+    /** From now on there is no report, for this reason. */
+    synchronized void credentialReportUnavailable(String reason) {
+        reportFromKeys = false;
+        report = new CredentialReport.Unavailable(reason);
+    }
+
+    /** The report as it would show the keys now: every user of the directory, keys in creation order. */
+    synchronized KeyReport currentKeyReport() {
+        var rows = new LinkedHashMap<String, KeyReport.UserKeys>();
+        users.keySet().forEach(user -> rows.put(user, new KeyReport.UserKeys(user,
+                keys.getOrDefault(user, List.of()).stream()
+                        .sorted(Comparator.comparing(AccessKey::createdAt))
+                        .map(key -> new KeyReport.ReportedKey(key.isActive(), Optional.of(key.createdAt())))
+                        .toList())));
+        return new KeyReport(clock.instant(), rows);
+    }
+
+    synchronized int credentialReportRequests() {
+        return reportRequests;
     }
 
     synchronized void fail(Operation operation) {
@@ -133,6 +171,12 @@ final class InMemoryIdentityDirectory implements IdentityDirectory {
         journal.add("deleteAccessKey " + user + " " + keyId);
         boolean removed = keys.getOrDefault(user, new ArrayList<>()).removeIf(key -> key.id().equals(keyId));
         return removed ? KeyDeletion.DELETED : KeyDeletion.ALREADY_GONE;
+    }
+
+    @Override
+    public synchronized CredentialReport credentialReport() {
+        reportRequests++;
+        return reportFromKeys ? new CredentialReport.Ready(currentKeyReport()) : report;
     }
 
     @Override
