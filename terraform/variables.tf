@@ -132,7 +132,7 @@ variable "function_memory_size" {
 
 variable "function_timeout" {
   type        = number
-  default     = 120
+  default     = 300
   description = "Timeout in seconds of both the creator and the destructor function"
 
   validation {

@@ -48,7 +48,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -160,8 +159,7 @@ class FaultToleranceIT {
      * Cases that fail today because of a bug: skipped here, each names the {@code @Disabled} test that shows
      * the bug. Remove the entry with the fix.
      */
-    private static final Map<Call, Map<Fault, String>> KNOWN_BUGS = Map.of(Call.ROTATOR_CREATE_ACCESS_KEY,
-            Map.of(Fault.LOST_REPLY, "createAccessKeyWhoseReplyIsLost_leavesNoUndeliveredKey_andTheNextRunRotates"));
+    private static final Map<Call, Map<Fault, String>> KNOWN_BUGS = Map.of();
 
     private static FaultProxy proxy;
     /** Verifies and seeds straight against moto, past the proxy; so does the TTL's stand-in. */
@@ -281,12 +279,6 @@ class FaultToleranceIT {
                 .containsExactlyInAnyOrderElementsOf(counted(steady.callCounter().snapshot()));
     }
 
-    @Disabled("bug: when IAM creates the key but its reply is lost (the SDK then times out, or its retry is answered"
-            + " LimitExceeded because the user now has two keys), Rotator.rotate takes the failed createAccessKey for"
-            + " 'no key was created' and removes the intent (removeIntentAfterFailure). The new key stays, never"
-            + " mailed and unrecorded; every later run sees two keys IKR did not record (needs_attention,"
-            + " unknown_second_key) and never rotates the user again. Keeping the intent lets the next run's"
-            + " RotationPlanner repair delete the undelivered key and rotate.")
     @ParameterizedTest(name = "reply lost on {0} attempt(s)")
     @ValueSource(ints = {1, Integer.MAX_VALUE})
     void createAccessKeyWhoseReplyIsLost_leavesNoUndeliveredKey_andTheNextRunRotates(int lostReplies) {

@@ -390,7 +390,7 @@ class RotatorHandlerIT {
             account.createKey(user);
         }
         var ticking = new TickingClock(Instant.now(), Duration.ofSeconds(20));
-        var nearlyOutOfTime = new LocalContext("ikr-rotator", Moto.REGION, Moto.ACCOUNT_ID, Duration.ofSeconds(60),
+        var nearlyOutOfTime = new LocalContext("ikr-rotator", Moto.REGION, Moto.ACCOUNT_ID, Duration.ofSeconds(100),
                 ticking);
         var config = config(Map.of("MAX_CONCURRENCY", "1"));
 

@@ -129,7 +129,9 @@ public final class Destructor {
                                     + " would leave the user without a working key";
                     return needsAttention(eventId, record, reason, true, account);
                 }
-                deletion = directory.deleteAccessKey(record.user(), record.oldKeyId());
+                directory.deleteAccessKey(record.user(), record.oldKeyId());
+                // listed a moment ago: "already gone" now means a retried call whose first attempt deleted it
+                deletion = KeyDeletion.DELETED;
             }
         } catch (RuntimeException e) {
             return retryLater(eventId, record, "deleting the key failed: " + Rotator.describe(e), true, account);

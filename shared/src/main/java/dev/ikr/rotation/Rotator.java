@@ -95,10 +95,10 @@ public final class Rotator {
     }
 
     /**
-     * No new user is started when less than this is left of the Lambda's time: one rotation takes a
-     * few calls, each bounded by the SDK's timeouts, so this leaves room to finish the users in hand.
+     * No new user is started when less than this is left of the Lambda's time: more than one AWS call
+     * may take under throttling (60 s, retries included), so the users in hand can finish.
      */
-    public static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
+    public static final Duration SAFETY_MARGIN = Duration.ofSeconds(70);
 
     /** Handles every tagged user, without a time limit. */
     public RunSummary run(String accountId, Mode mode) {
@@ -250,9 +250,8 @@ public final class Rotator {
         try {
             newKey = directory.createAccessKey(user);
         } catch (RuntimeException e) {
-            removeIntentAfterFailure(user, oldKeyId);
-            return new UserOutcome(user, Action.FAILED, repairNote + "could not create a new key: " + describe(e),
-                    Optional.of(oldKeyId), Optional.empty());
+            return new UserOutcome(user, Action.FAILED, repairNote + "could not create a new key (" + describe(e)
+                    + ")" + cleanUpAfterFailedCreate(user, rotate.oldKey()), Optional.of(oldKeyId), Optional.empty());
         }
         Instant deleteOn = now.plus(Duration.ofDays(rotate.policy().deleteAfterDays()));
         try {
@@ -309,12 +308,25 @@ public final class Rotator {
         return new UserOutcome(user, Action.FAILED, reason + outcome, Optional.of(oldKeyId), Optional.of(newKeyId));
     }
 
-    private void removeIntentAfterFailure(String user, String oldKeyId) {
+    /**
+     * A failed {@code CreateAccessKey} may still have created a key (its reply was lost). The user had only
+     * {@code oldKey} when the intent was written, so any other key that exists now was created by that call:
+     * it was never delivered and is deleted, then the intent is removed. If that cannot be checked, the intent
+     * stays and the next run's repair finishes the job.
+     */
+    private String cleanUpAfterFailedCreate(String user, AccessKey oldKey) {
         try {
-            pendingDeletions.removeIntent(user, oldKeyId);
+            for (AccessKey key : directory.accessKeys(user)) {
+                if (!key.id().equals(oldKey.id())) {
+                    directory.deleteAccessKey(user, key.id());
+                }
+            }
+            pendingDeletions.removeIntent(user, oldKey.id());
+            return "; the next run tries again";
         } catch (RuntimeException e) {
-            LOG.warn("intent left for the next run to clean up", Map.of("user", user, "keyId", oldKeyId,
+            LOG.warn("intent left for the next run to clean up", Map.of("user", user, "keyId", oldKey.id(),
                     "reason", describe(e)));
+            return "; the intent is kept so that the next run removes any key the call may have created";
         }
     }
 
