@@ -2,7 +2,7 @@ package dev.ikr.cli;
 
 import dev.ikr.aws.AwsClients;
 import dev.ikr.config.RotatorConfig;
-import dev.ikr.lambda.LocalContext;
+import dev.ikr.local.LocalContext;
 import dev.ikr.local.MotoServer;
 import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;

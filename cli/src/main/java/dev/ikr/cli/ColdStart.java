@@ -2,7 +2,7 @@ package dev.ikr.cli;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.ikr.destructor.DestructorHandler;
-import dev.ikr.lambda.LocalContext;
+import dev.ikr.local.LocalContext;
 import dev.ikr.rotator.RotatorHandler;
 import java.lang.management.ManagementFactory;
 import java.util.List;

@@ -17,11 +17,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * The local stand-in for DynamoDB TTL (moto never expires items): deletes the pending deletions
@@ -29,25 +27,32 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * them as TTL removals, and delivers them to the destructor handler in batches, as the event source
  * mapping would.
  */
-final class Expiry {
+public final class Expiry {
 
     static final int BATCH_SIZE = 100;
 
     private final AwsClients clients;
     private final String table;
+    private final TableStream stream;
 
-    Expiry(AwsClients clients, String table) {
+    public Expiry(AwsClients clients, String table) {
         this.clients = clients;
         this.table = table;
+        this.stream = new TableStream(clients, table);
     }
 
-    Map<String, Object> run(Instant now, DestructorHandler handler, Context context) {
+    /**
+     * Expires every pending deletion due at {@code now} and hands the removals to {@code handler}.
+     *
+     * @return what became of each expired record, as {@code scripts/ikr expire} prints it
+     */
+    public Map<String, Object> run(Instant now, DestructorHandler handler, Context context) {
         Map<String, Map<String, AttributeValue>> expiredItems = new LinkedHashMap<>();
         List<RotationRecord> expired = expire(now, expiredItems);
         List<Record> removals = removalsOf(expired);
         int fromStream = removals.size();
         removals = withMissingRemovals(removals, expiredItems);
-        String streamArn = streamArn();
+        String streamArn = stream.arn();
         List<String> retried = new ArrayList<>();
         for (int start = 0; start < removals.size(); start += BATCH_SIZE) {
             var batch = removals.subList(start, Math.min(removals.size(), start + BATCH_SIZE));
@@ -102,27 +107,14 @@ final class Expiry {
         var wanted = new java.util.HashSet<String>();
         expired.forEach(record -> wanted.add(keyOf(record.user(), record.oldKeyId())));
         var latest = new LinkedHashMap<String, Record>();
-        String streamArn = streamArn();
-        DynamoDbStreamsClient streams = clients.dynamoDbStreams();
-        var shards = streams.describeStream(request -> request.streamArn(streamArn)).streamDescription().shards();
-        for (var shard : shards) {
-            String iterator = streams.getShardIterator(request -> request.streamArn(streamArn)
-                    .shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            while (iterator != null) {
-                String current = iterator;
-                var page = streams.getRecords(request -> request.shardIterator(current));
-                for (Record record : page.records()) {
-                    if (record.eventName() == OperationType.REMOVE) {
-                        Map<String, AttributeValue> keys = record.dynamodb().keys();
-                        String key = keyOf(keys.get(RotationTableItems.USER).s(),
-                                keys.get(RotationTableItems.OLD_KEY).s());
-                        if (wanted.contains(key)) {
-                            latest.remove(key);
-                            latest.put(key, record);
-                        }
-                    }
+        for (Record record : stream.records(stream.arn())) {
+            if (record.eventName() == OperationType.REMOVE) {
+                Map<String, AttributeValue> keys = record.dynamodb().keys();
+                String key = keyOf(keys.get(RotationTableItems.USER).s(), keys.get(RotationTableItems.OLD_KEY).s());
+                if (wanted.contains(key)) {
+                    latest.remove(key);
+                    latest.put(key, record);
                 }
-                iterator = page.records().isEmpty() ? null : page.nextShardIterator();
             }
         }
         return new ArrayList<>(latest.values());
@@ -155,14 +147,6 @@ final class Expiry {
 
     private static String keyOf(String user, String oldKeyId) {
         return user + "\u0000" + oldKeyId;
-    }
-
-    private String streamArn() {
-        String arn = clients.dynamoDb().describeTable(request -> request.tableName(table)).table().latestStreamArn();
-        if (arn == null) {
-            throw new IllegalStateException("table " + table + " has no stream: enable NEW_AND_OLD_IMAGES");
-        }
-        return arn;
     }
 
     /** What became of an expired record: is the key gone, and is the record back (and why)? */

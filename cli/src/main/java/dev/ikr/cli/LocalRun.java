@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ikr.aws.AwsClients;
-import dev.ikr.lambda.LocalContext;
+import dev.ikr.local.LocalContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
  * DynamoDB stream events as Lambda delivers them: JSON read with Lambda's own event serializer, and
  * records read from the DynamoDB Streams API turned into that JSON.
  */
-final class StreamEvents {
+public final class StreamEvents {
 
     private static final PojoSerializer<DynamodbEvent> SERIALIZER =
             LambdaEventSerializers.serializerFor(DynamodbEvent.class, StreamEvents.class.getClassLoader());
@@ -28,7 +28,7 @@ final class StreamEvents {
     private StreamEvents() {
     }
 
-    static DynamodbEvent read(Path file) throws IOException {
+    public static DynamodbEvent read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return SERIALIZER.fromJson(in);
         }
@@ -39,7 +39,7 @@ final class StreamEvents {
      *
      * @param removedByTtl whether to mark the records as removed by DynamoDB's TTL (the local stand-in for it)
      */
-    static DynamodbEvent event(List<Record> records, String streamArn, boolean removedByTtl) {
+    public static DynamodbEvent event(List<Record> records, String streamArn, boolean removedByTtl) {
         List<Map<String, Object>> json = new ArrayList<>();
         for (Record record : records) {
             var change = new LinkedHashMap<String, Object>();

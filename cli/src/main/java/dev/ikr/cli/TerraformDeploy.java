@@ -16,10 +16,10 @@ import java.util.stream.Stream;
  * so the repository never gets {@code .terraform}, lock files or state. Used by the demo and the
  * module's integration test.
  */
-final class TerraformDeploy {
+public final class TerraformDeploy {
 
     /** The local provider mirror of these machines; elsewhere {@code terraform init} downloads the provider. */
-    static final Path PLUGIN_DIR = Path.of(System.getProperty("ikr.terraform.pluginDir", "/opt/tf-plugins"));
+    public static final Path PLUGIN_DIR = Path.of(System.getProperty("ikr.terraform.pluginDir", "/opt/tf-plugins"));
     private static final long COMMAND_TIMEOUT_MINUTES = 4;
 
     private final Path terraform;
@@ -33,7 +33,7 @@ final class TerraformDeploy {
     }
 
     /** The {@code terraform} program on the PATH, if any. */
-    static Optional<Path> terraformOnPath() {
+    public static Optional<Path> terraformOnPath() {
         return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .filter(directory -> !directory.isBlank())
                 .map(directory -> Path.of(directory, "terraform"))
@@ -42,7 +42,7 @@ final class TerraformDeploy {
     }
 
     /** Copies the module's {@code *.tf} files from {@code repository/terraform} into {@code work} and runs init. */
-    static TerraformDeploy prepare(Path terraform, Path repository, Path work) throws IOException {
+    public static TerraformDeploy prepare(Path terraform, Path repository, Path work) throws IOException {
         Path from = repository.resolve("terraform");
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.filter(path -> path.toString().endsWith(".tf")).toList()) {
@@ -64,16 +64,16 @@ final class TerraformDeploy {
         return deploy;
     }
 
-    void apply(Map<String, String> variables) {
+    public void apply(Map<String, String> variables) {
         run(withVariables(List.of("apply", "-auto-approve", "-input=false", "-no-color"), variables));
     }
 
-    void destroy(Map<String, String> variables) {
+    public void destroy(Map<String, String> variables) {
         run(withVariables(List.of("destroy", "-auto-approve", "-input=false", "-no-color"), variables));
     }
 
     /** Runs terraform in the copied example; returns its standard output, fails with the tail of its output. */
-    String run(String... arguments) {
+    public String run(String... arguments) {
         List<String> command = new ArrayList<>(List.of(terraform.toString(), "-chdir=" + example));
         command.addAll(List.of(arguments));
         String name = arguments[0] + "-" + System.nanoTime();

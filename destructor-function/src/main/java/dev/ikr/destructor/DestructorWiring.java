@@ -5,8 +5,8 @@ import dev.ikr.aws.DynamoPendingDeletions;
 import dev.ikr.aws.IamDirectory;
 import dev.ikr.aws.SsmSecretStore;
 import dev.ikr.config.DestructorConfig;
-import dev.ikr.mail.Mailers;
-import dev.ikr.mail.MessageRenderer;
+import dev.ikr.wiring.Mailers;
+import dev.ikr.message.MessageRenderer;
 import dev.ikr.rotation.Destructor;
 import java.time.Clock;
 

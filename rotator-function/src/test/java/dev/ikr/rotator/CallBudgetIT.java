@@ -7,7 +7,7 @@ import dev.ikr.aws.RotationTableItems;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
-import dev.ikr.lambda.LocalContext;
+import dev.ikr.local.LocalContext;
 import dev.ikr.testbed.FaultInjector;
 import dev.ikr.testbed.LogCapture;
 import dev.ikr.testbed.Moto;

@@ -7,7 +7,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.config.RotatorConfig;
-import dev.ikr.lambda.LocalContext;
+import dev.ikr.local.LocalContext;
 import dev.ikr.testbed.Moto;
 import dev.ikr.testbed.MotoExtension;
 import dev.ikr.testbed.PythonFernet;

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -14,7 +16,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -51,7 +52,6 @@ public final class AwsClients {
     private final Lazy<SdkHttpClient> http;
     private final Lazy<IamClient> iam;
     private final Lazy<DynamoDbClient> dynamoDb;
-    private final Lazy<DynamoDbStreamsClient> dynamoDbStreams;
     private final Lazy<SsmClient> ssm;
     private final Lazy<SesClient> ses;
 
@@ -71,16 +71,10 @@ public final class AwsClients {
                 .connectionTimeout(timeouts.connect())
                 .socketTimeout(timeouts.socket())
                 .build());
-        this.iam = Lazy.of(() -> IamClient.builder()
-                .httpClient(http.get()).overrideConfiguration(overrides()).build());
-        this.dynamoDb = Lazy.of(() -> DynamoDbClient.builder()
-                .httpClient(http.get()).overrideConfiguration(overrides()).build());
-        this.dynamoDbStreams = Lazy.of(() -> DynamoDbStreamsClient.builder()
-                .httpClient(http.get()).overrideConfiguration(overrides()).build());
-        this.ssm = Lazy.of(() -> SsmClient.builder()
-                .httpClient(http.get()).overrideConfiguration(overrides()).build());
-        this.ses = Lazy.of(() -> SesClient.builder()
-                .httpClient(http.get()).overrideConfiguration(overrides()).build());
+        this.iam = Lazy.of(() -> build(IamClient.builder()));
+        this.dynamoDb = Lazy.of(() -> build(DynamoDbClient.builder()));
+        this.ssm = Lazy.of(() -> build(SsmClient.builder()));
+        this.ses = Lazy.of(() -> build(SesClient.builder()));
     }
 
     /**
@@ -102,9 +96,12 @@ public final class AwsClients {
         return dynamoDb.get();
     }
 
-    /** The table's stream, read by {@code scripts/ikr expire} (Lambda reads it for the functions). */
-    public DynamoDbStreamsClient dynamoDbStreams() {
-        return dynamoDbStreams.get();
+    /**
+     * A new client of any service, configured as the functions' own clients are (HTTP client, retries, timeouts,
+     * call counter): {@code scripts/ikr expire} builds its stream reader this way.
+     */
+    public <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder) {
+        return builder.httpClient(http.get()).overrideConfiguration(overrides()).build();
     }
 
     public SsmClient ssm() {

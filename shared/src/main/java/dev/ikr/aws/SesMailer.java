@@ -1,7 +1,7 @@
 package dev.ikr.aws;
 
 import dev.ikr.domain.EmailAddress;
-import dev.ikr.mail.MailMessage;
+import dev.ikr.domain.MailMessage;
 import dev.ikr.port.Mailer;
 import java.nio.charset.StandardCharsets;
 import software.amazon.awssdk.services.ses.SesClient;

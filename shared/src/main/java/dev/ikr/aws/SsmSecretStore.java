@@ -1,6 +1,6 @@
 package dev.ikr.aws;
 
-import dev.ikr.crypto.EncryptionKey;
+import dev.ikr.domain.EncryptionKey;
 import dev.ikr.domain.SecretParameterName;
 import dev.ikr.port.SecretStore;
 import java.util.Optional;

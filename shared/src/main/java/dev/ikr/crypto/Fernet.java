@@ -1,5 +1,6 @@
 package dev.ikr.crypto;
 
+import dev.ikr.domain.EncryptionKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

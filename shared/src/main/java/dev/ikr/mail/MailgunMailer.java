@@ -1,5 +1,6 @@
 package dev.ikr.mail;
 
+import dev.ikr.domain.MailMessage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ikr.config.MailConfig.MailgunSettings;
 import dev.ikr.domain.EmailAddress;

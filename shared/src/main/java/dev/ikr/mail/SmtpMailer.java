@@ -1,5 +1,6 @@
 package dev.ikr.mail;
 
+import dev.ikr.domain.MailMessage;
 import dev.ikr.config.MailConfig.SmtpProtocol;
 import dev.ikr.config.MailConfig.SmtpSettings;
 import dev.ikr.domain.EmailAddress;

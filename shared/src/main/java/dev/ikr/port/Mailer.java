@@ -1,6 +1,6 @@
 package dev.ikr.port;
 
-import dev.ikr.mail.MailMessage;
+import dev.ikr.domain.MailMessage;
 
 /** Sends a message; throws when the message was not accepted for delivery. */
 public interface Mailer {

@@ -1,6 +1,6 @@
 package dev.ikr.port;
 
-import dev.ikr.crypto.EncryptionKey;
+import dev.ikr.domain.EncryptionKey;
 import java.util.Optional;
 
 /** Where each user's encryption key is kept (SSM SecureString {@code /ikr/secret/iam/<user>}). */

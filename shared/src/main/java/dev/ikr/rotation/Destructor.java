@@ -10,7 +10,7 @@ import dev.ikr.domain.StreamChange.Malformed;
 import dev.ikr.domain.StreamChange.Other;
 import dev.ikr.domain.StreamChange.Removed;
 import dev.ikr.log.JsonLog;
-import dev.ikr.mail.MessageRenderer;
+import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
 import dev.ikr.port.IdentityDirectory.KeyDeletion;
 import dev.ikr.port.Mailer;

@@ -1,6 +1,6 @@
 package dev.ikr.rotation;
 
-import dev.ikr.crypto.EncryptionKey;
+import dev.ikr.domain.EncryptionKey;
 import dev.ikr.crypto.Fernet;
 import dev.ikr.domain.AccessKey;
 import dev.ikr.domain.CredentialReport;
@@ -18,7 +18,7 @@ import dev.ikr.domain.SecretParameterName;
 import dev.ikr.domain.SkipReason;
 import dev.ikr.domain.UserSettings;
 import dev.ikr.log.JsonLog;
-import dev.ikr.mail.MessageRenderer;
+import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
 import dev.ikr.port.Mailer;
 import dev.ikr.port.PendingDeletions;
@@ -330,7 +330,7 @@ public final class Rotator {
         }
     }
 
-    private dev.ikr.mail.MailMessage newKeyMail(String user, UserSettings settings, String oldKeyId,
+    private dev.ikr.domain.MailMessage newKeyMail(String user, UserSettings settings, String oldKeyId,
             IssuedAccessKey newKey, Instant deleteOn, Optional<String> replacedKeyId, MailAccount account) {
         Map<String, Object> values = new HashMap<>();
         account.addTo(values);

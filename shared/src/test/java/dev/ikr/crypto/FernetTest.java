@@ -1,5 +1,6 @@
 package dev.ikr.crypto;
 
+import dev.ikr.domain.EncryptionKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;

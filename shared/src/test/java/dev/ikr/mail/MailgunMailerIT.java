@@ -1,5 +1,6 @@
 package dev.ikr.mail;
 
+import dev.ikr.domain.MailMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

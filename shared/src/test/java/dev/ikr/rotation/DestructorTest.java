@@ -2,7 +2,7 @@ package dev.ikr.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ikr.crypto.EncryptionKey;
+import dev.ikr.domain.EncryptionKey;
 import dev.ikr.domain.AccessKey;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.IamUser;
@@ -14,8 +14,8 @@ import dev.ikr.domain.StreamChange;
 import dev.ikr.domain.StreamChange.Malformed;
 import dev.ikr.domain.StreamChange.Other;
 import dev.ikr.domain.StreamChange.Removed;
-import dev.ikr.mail.MailMessage;
-import dev.ikr.mail.MessageRenderer;
+import dev.ikr.domain.MailMessage;
+import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
 import dev.ikr.rotation.DeletionOutcome.Result;
 import dev.ikr.testbed.LogCapture;

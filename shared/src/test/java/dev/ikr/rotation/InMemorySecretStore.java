@@ -1,6 +1,6 @@
 package dev.ikr.rotation;
 
-import dev.ikr.crypto.EncryptionKey;
+import dev.ikr.domain.EncryptionKey;
 import dev.ikr.port.SecretStore;
 import java.util.List;
 import java.util.Map;

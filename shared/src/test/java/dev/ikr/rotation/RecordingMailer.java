@@ -1,7 +1,7 @@
 package dev.ikr.rotation;
 
 import dev.ikr.domain.EmailAddress;
-import dev.ikr.mail.MailMessage;
+import dev.ikr.domain.MailMessage;
 import dev.ikr.port.Mailer;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -7,7 +7,7 @@ import dev.ikr.domain.KeyStatus;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationPolicy;
 import dev.ikr.domain.RotationRecord;
-import dev.ikr.mail.MessageRenderer;
+import dev.ikr.message.MessageRenderer;
 import dev.ikr.rotation.Rotator.Mode;
 import dev.ikr.testbed.LogCapture;
 import java.security.SecureRandom;

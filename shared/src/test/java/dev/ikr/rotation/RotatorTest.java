@@ -2,15 +2,15 @@ package dev.ikr.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ikr.crypto.EncryptionKey;
+import dev.ikr.domain.EncryptionKey;
 import dev.ikr.crypto.Fernet;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.KeyStatus;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationPolicy;
 import dev.ikr.domain.RotationRecord;
-import dev.ikr.mail.MailMessage;
-import dev.ikr.mail.MessageRenderer;
+import dev.ikr.domain.MailMessage;
+import dev.ikr.message.MessageRenderer;
 import dev.ikr.rotation.InMemoryIdentityDirectory.Operation;
 import dev.ikr.rotation.Rotator.Mode;
 import dev.ikr.testbed.LogCapture;

@@ -129,16 +129,22 @@ public final class FaultProxy implements AutoCloseable {
      * property pointing at the proxy, and the property is restored before this returns.
      */
     public synchronized AwsClients clients(Supplier<AwsClients> factory) {
-        String previous = System.getProperty("aws.endpointUrl");
-        System.setProperty("aws.endpointUrl", endpoint().toString());
-        try {
+        return throughProxy(() -> {
             AwsClients clients = factory.get();
             clients.iam();
             clients.dynamoDb();
-            clients.dynamoDbStreams();
             clients.ssm();
             clients.ses();
             return clients;
+        });
+    }
+
+    /** Builds any client (one {@link AwsClients#build} makes, say) so that it talks to moto through this proxy. */
+    public synchronized <C> C throughProxy(Supplier<C> factory) {
+        String previous = System.getProperty("aws.endpointUrl");
+        System.setProperty("aws.endpointUrl", endpoint().toString());
+        try {
+            return factory.get();
         } finally {
             if (previous == null) {
                 System.clearProperty("aws.endpointUrl");

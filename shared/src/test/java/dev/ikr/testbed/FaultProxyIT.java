@@ -1,5 +1,6 @@
 package dev.ikr.testbed;
 
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +63,7 @@ class FaultProxyIT {
         clients.iam().createUser(request -> request.userName("alice"));
         clients.iam().listAccessKeys(request -> request.userName("alice"));
         clients.dynamoDb().scan(request -> request.tableName(TestAccount.TABLE));
-        clients.dynamoDbStreams().listStreams(request -> request.tableName(TestAccount.TABLE));
+        proxy.throughProxy(() -> clients.build(DynamoDbStreamsClient.builder())).listStreams(request -> request.tableName(TestAccount.TABLE));
         clients.ssm().putParameter(request -> request.name("/ikr/test").value("v").type(ParameterType.STRING));
         clients.ses().verifyEmailIdentity(request -> request.emailAddress(TestAccount.SENDER));
 

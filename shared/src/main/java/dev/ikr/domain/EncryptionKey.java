@@ -1,4 +1,4 @@
-package dev.ikr.crypto;
+package dev.ikr.domain;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -66,11 +66,13 @@ public final class EncryptionKey {
         return Base64.getUrlEncoder().encodeToString(bytes);
     }
 
-    byte[] signingKey() {
+    /** The HMAC-SHA256 half, for the Fernet cipher. */
+    public byte[] signingKey() {
         return Arrays.copyOfRange(bytes, 0, HALF);
     }
 
-    byte[] encryptionKey() {
+    /** The AES-128 half, for the Fernet cipher. */
+    public byte[] encryptionKey() {
         return Arrays.copyOfRange(bytes, HALF, KEY_BYTES);
     }
 

@@ -1,5 +1,6 @@
-package dev.ikr.mail;
+package dev.ikr.message;
 
+import dev.ikr.domain.MailMessage;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.stream.Collectors.joining;
 
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
 
 /**
  * Renders a mail, as plain text and HTML, from one template file: the classpath resource
- * {@code /dev/ikr/mail/<name>.mail} (UTF-8). Templates are plain text, never HTML.
+ * {@code /dev/ikr/message/<name>.mail} (UTF-8). Templates are plain text, never HTML.
  *
  * <h2>Template language</h2>
  * <ul>
@@ -109,7 +110,7 @@ public final class MessageRenderer {
     private record Open(String kind, String name, boolean negated, int lineNo, List<Node> body) {}
 
     private static List<Node> load(String name) {
-        String path = "/dev/ikr/mail/" + name + ".mail";
+        String path = "/dev/ikr/message/" + name + ".mail";
         try (InputStream in = MessageRenderer.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalArgumentException("no mail template '" + name + "' (" + path + ")");

@@ -1,6 +1,5 @@
-package dev.ikr.mail;
+package dev.ikr.domain;
 
-import dev.ikr.domain.EmailAddress;
 import java.util.List;
 import java.util.Objects;
 

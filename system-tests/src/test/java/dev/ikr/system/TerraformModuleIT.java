@@ -1,5 +1,7 @@
-package dev.ikr.cli;
+package dev.ikr.system;
 
+import dev.ikr.cli.Expiry;
+import dev.ikr.cli.TerraformDeploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -356,8 +358,8 @@ class TerraformModuleIT {
         return java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.between(Instant.now(), at));
     }
 
-    private static dev.ikr.lambda.LocalContext context() {
-        return dev.ikr.lambda.LocalContext.forAccount("iam-key", Moto.REGION, Moto.ACCOUNT_ID);
+    private static dev.ikr.local.LocalContext context() {
+        return dev.ikr.local.LocalContext.forAccount("iam-key", Moto.REGION, Moto.ACCOUNT_ID);
     }
 
     @Test

@@ -1,5 +1,7 @@
-package dev.ikr.cli;
+package dev.ikr.system;
 
+import dev.ikr.cli.Expiry;
+import dev.ikr.cli.StreamEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
@@ -7,7 +9,7 @@ import dev.ikr.aws.AwsClients;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.destructor.DestructorHandler;
-import dev.ikr.lambda.LocalContext;
+import dev.ikr.local.LocalContext;
 import dev.ikr.rotator.RotatorHandler;
 import dev.ikr.testbed.FaultInjector;
 import dev.ikr.testbed.LogCapture;

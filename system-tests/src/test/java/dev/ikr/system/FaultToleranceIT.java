@@ -1,5 +1,8 @@
-package dev.ikr.cli;
+package dev.ikr.system;
 
+import dev.ikr.cli.Expiry;
+import dev.ikr.cli.StreamEvents;
+import dev.ikr.cli.TableStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,7 +13,7 @@ import dev.ikr.aws.AwsClients;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.destructor.DestructorHandler;
-import dev.ikr.lambda.LocalContext;
+import dev.ikr.local.LocalContext;
 import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
 import dev.ikr.testbed.FaultProxy;
@@ -370,22 +373,10 @@ class FaultToleranceIT {
         if (sequenceNumbers.isEmpty()) {
             return;
         }
-        var aws = direct;
-        String stream = aws.dynamoDb().describeTable(request -> request.tableName(TestAccount.TABLE)).table()
-                .latestStreamArn();
-        List<Record> records = new ArrayList<>();
-        for (var shard : aws.dynamoDbStreams().describeStream(request -> request.streamArn(stream))
-                .streamDescription().shards()) {
-            String iterator = aws.dynamoDbStreams().getShardIterator(request -> request.streamArn(stream)
-                    .shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            while (iterator != null) {
-                String current = iterator;
-                var page = aws.dynamoDbStreams().getRecords(request -> request.shardIterator(current));
-                page.records().stream().filter(record -> sequenceNumbers.contains(record.dynamodb().sequenceNumber()))
-                        .forEach(records::add);
-                iterator = page.records().isEmpty() ? null : page.nextShardIterator();
-            }
-        }
+        var tableStream = new TableStream(direct, TestAccount.TABLE);
+        String stream = tableStream.arn();
+        List<Record> records = tableStream.records(stream).stream()
+                .filter(record -> sequenceNumbers.contains(record.dynamodb().sequenceNumber())).toList();
         assertThat(records).as("the records the destructor asked back").hasSameSizeAs(sequenceNumbers);
         List<Map<String, AttributeValue>> removedItems = records.stream().map(record -> record.dynamodb().oldImage())
                 .toList();

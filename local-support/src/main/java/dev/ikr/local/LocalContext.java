@@ -1,4 +1,4 @@
-package dev.ikr.lambda;
+package dev.ikr.local;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;

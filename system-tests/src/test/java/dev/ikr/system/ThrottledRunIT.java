@@ -1,10 +1,10 @@
-package dev.ikr.cli;
+package dev.ikr.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ikr.aws.AwsClients;
 import dev.ikr.config.RotatorConfig;
-import dev.ikr.lambda.LocalContext;
+import dev.ikr.local.LocalContext;
 import dev.ikr.log.JsonLog;
 import dev.ikr.rotator.RotatorHandler;
 import dev.ikr.testbed.FaultProxy;

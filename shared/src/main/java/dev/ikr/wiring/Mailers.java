@@ -1,5 +1,7 @@
-package dev.ikr.mail;
+package dev.ikr.wiring;
 
+import dev.ikr.mail.SmtpMailer;
+import dev.ikr.mail.MailgunMailer;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.aws.SesMailer;
 import dev.ikr.aws.SsmSecretParameters;

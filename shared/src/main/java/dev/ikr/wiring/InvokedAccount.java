@@ -1,4 +1,4 @@
-package dev.ikr.lambda;
+package dev.ikr.wiring;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import java.util.Optional;

@@ -1,8 +1,9 @@
-package dev.ikr.aws;
+package dev.ikr.wiring;
 
+import dev.ikr.aws.AwsClients;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ikr.mail.MessageRenderer;
+import dev.ikr.message.MessageRenderer;
 import java.util.Map;
 
 /**
