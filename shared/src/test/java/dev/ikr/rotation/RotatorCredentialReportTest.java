@@ -1,5 +1,9 @@
 package dev.ikr.rotation;
 
+import dev.ikr.testing.RecordingMailer;
+import dev.ikr.testing.InMemorySecretStore;
+import dev.ikr.testing.InMemoryPendingDeletions;
+import dev.ikr.testing.InMemoryIdentityDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ikr.domain.KeyReport;

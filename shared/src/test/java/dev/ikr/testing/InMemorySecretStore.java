@@ -1,4 +1,4 @@
-package dev.ikr.rotation;
+package dev.ikr.testing;
 
 import dev.ikr.domain.EncryptionKey;
 import dev.ikr.port.SecretStore;
@@ -8,25 +8,25 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** SSM Parameter Store in memory: one encryption key per user. */
-final class InMemorySecretStore implements SecretStore {
+public final class InMemorySecretStore implements SecretStore {
 
     private final List<String> journal;
     private final Map<String, EncryptionKey> keys = new ConcurrentHashMap<>();
     private volatile boolean failing;
 
-    InMemorySecretStore(List<String> journal) {
+    public InMemorySecretStore(List<String> journal) {
         this.journal = journal;
     }
 
-    void fail() {
+    public void fail() {
         failing = true;
     }
 
-    void heal() {
+    public void heal() {
         failing = false;
     }
 
-    Map<String, EncryptionKey> stored() {
+    public Map<String, EncryptionKey> stored() {
         return Map.copyOf(keys);
     }
 

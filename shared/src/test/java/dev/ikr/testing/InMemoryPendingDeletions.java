@@ -1,4 +1,4 @@
-package dev.ikr.rotation;
+package dev.ikr.testing;
 
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
@@ -19,9 +19,9 @@ import java.util.function.UnaryOperator;
  * change only an intent; {@code putBack} replaces whatever is there; {@code removeIntent} removes only an
  * intent.
  */
-final class InMemoryPendingDeletions implements PendingDeletions {
+public final class InMemoryPendingDeletions implements PendingDeletions {
 
-    enum Operation { ALL, RECORD_INTENT, RECORD_NEW_KEY, SCHEDULE_DELETION, PUT_BACK, REMOVE_INTENT }
+    public enum Operation { ALL, RECORD_INTENT, RECORD_NEW_KEY, SCHEDULE_DELETION, PUT_BACK, REMOVE_INTENT }
 
     private record Key(String user, String oldKeyId) {
     }
@@ -32,35 +32,35 @@ final class InMemoryPendingDeletions implements PendingDeletions {
     private final Set<Operation> failingAfterWrite = EnumSet.noneOf(Operation.class);
     private Optional<RotationRecord> concurrentIntent = Optional.empty();
 
-    InMemoryPendingDeletions(List<String> journal) {
+    public InMemoryPendingDeletions(List<String> journal) {
         this.journal = journal;
     }
 
-    synchronized InMemoryPendingDeletions put(RotationRecord record) {
+    public synchronized InMemoryPendingDeletions put(RotationRecord record) {
         records.put(new Key(record.user(), record.oldKeyId()), record);
         return this;
     }
 
-    synchronized Optional<RotationRecord> find(String user, String oldKeyId) {
+    public synchronized Optional<RotationRecord> find(String user, String oldKeyId) {
         return Optional.ofNullable(records.get(new Key(user, oldKeyId)));
     }
 
     /** The operation throws without changing anything. */
-    synchronized void fail(Operation operation) {
+    public synchronized void fail(Operation operation) {
         failing.add(operation);
     }
 
     /** The operation's write lands, then it throws (as when the response is lost). */
-    synchronized void failAfterWriting(Operation operation) {
+    public synchronized void failAfterWriting(Operation operation) {
         failingAfterWrite.add(operation);
     }
 
     /** Another run writes this intent just before ours, as if it had started a moment earlier. */
-    synchronized void anotherRunRecordsFirst(RotationRecord intent) {
+    public synchronized void anotherRunRecordsFirst(RotationRecord intent) {
         concurrentIntent = Optional.of(intent);
     }
 
-    synchronized void heal() {
+    public synchronized void heal() {
         failing.clear();
         failingAfterWrite.clear();
     }

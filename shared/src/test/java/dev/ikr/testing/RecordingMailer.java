@@ -1,4 +1,4 @@
-package dev.ikr.rotation;
+package dev.ikr.testing;
 
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.MailMessage;
@@ -9,35 +9,35 @@ import java.util.List;
 import java.util.Set;
 
 /** A mailer that keeps what it sends; it can refuse everything, or mail to chosen addresses. */
-final class RecordingMailer implements Mailer {
+public final class RecordingMailer implements Mailer {
 
     private final List<String> journal;
     private final List<MailMessage> sent = new ArrayList<>();
     private final Set<EmailAddress> refused = new HashSet<>();
     private boolean failing;
 
-    RecordingMailer(List<String> journal) {
+    public RecordingMailer(List<String> journal) {
         this.journal = journal;
     }
 
-    synchronized void fail() {
+    public synchronized void fail() {
         failing = true;
     }
 
-    synchronized void refuse(String address) {
+    public synchronized void refuse(String address) {
         refused.add(EmailAddress.of(address));
     }
 
-    synchronized void heal() {
+    public synchronized void heal() {
         failing = false;
         refused.clear();
     }
 
-    synchronized List<MailMessage> sent() {
+    public synchronized List<MailMessage> sent() {
         return List.copyOf(sent);
     }
 
-    synchronized List<MailMessage> sentTo(String address) {
+    public synchronized List<MailMessage> sentTo(String address) {
         return sent.stream().filter(mail -> mail.to().contains(EmailAddress.of(address))).toList();
     }
 

@@ -1,4 +1,4 @@
-package dev.ikr.rotation;
+package dev.ikr.testing;
 
 import dev.ikr.domain.AccessKey;
 import dev.ikr.domain.CredentialReport;
@@ -20,9 +20,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /** IAM in memory: users with tags, their keys, and the secrets it issued (so tests can look for leaks). */
-final class InMemoryIdentityDirectory implements IdentityDirectory {
+public final class InMemoryIdentityDirectory implements IdentityDirectory {
 
-    enum Operation { CREATE_ACCESS_KEY, DELETE_ACCESS_KEY }
+    public enum Operation { CREATE_ACCESS_KEY, DELETE_ACCESS_KEY }
 
     private final Clock clock;
     private final List<String> journal;
@@ -43,50 +43,50 @@ final class InMemoryIdentityDirectory implements IdentityDirectory {
     /**
      * @param journal where every change is noted, in order, as {@code "<operation> <user>"}
      */
-    InMemoryIdentityDirectory(Clock clock, List<String> journal) {
+    public InMemoryIdentityDirectory(Clock clock, List<String> journal) {
         this.clock = clock;
         this.journal = journal;
     }
 
-    synchronized InMemoryIdentityDirectory user(String name, Map<String, String> tags) {
+    public synchronized InMemoryIdentityDirectory user(String name, Map<String, String> tags) {
         users.put(name, new IamUser(name, tags));
         keys.putIfAbsent(name, new ArrayList<>());
         return this;
     }
 
-    synchronized InMemoryIdentityDirectory key(String user, String keyId, KeyStatus status, Instant createdAt) {
+    public synchronized InMemoryIdentityDirectory key(String user, String keyId, KeyStatus status, Instant createdAt) {
         keys.computeIfAbsent(user, name -> new ArrayList<>()).add(new AccessKey(keyId, status, createdAt));
         return this;
     }
 
-    synchronized void alias(String accountAlias) {
+    public synchronized void alias(String accountAlias) {
         alias = Optional.of(accountAlias);
     }
 
     /** Keys created from now on carry this creation time instead of the clock's. */
-    synchronized void createKeysAt(Instant createdAt) {
+    public synchronized void createKeysAt(Instant createdAt) {
         creationTime = Optional.of(createdAt);
     }
 
     /** From now on the credential report shows the keys as they are when a run asks for it. */
-    synchronized void credentialReportOfCurrentKeys() {
+    public synchronized void credentialReportOfCurrentKeys() {
         reportFromKeys = true;
     }
 
     /** From now on the credential report is this one (a stale report, a report missing a user...). */
-    synchronized void credentialReport(KeyReport fixed) {
+    public synchronized void credentialReport(KeyReport fixed) {
         reportFromKeys = false;
         report = new CredentialReport.Ready(fixed);
     }
 
     /** From now on there is no report, for this reason. */
-    synchronized void credentialReportUnavailable(String reason) {
+    public synchronized void credentialReportUnavailable(String reason) {
         reportFromKeys = false;
         report = new CredentialReport.Unavailable(reason);
     }
 
     /** The report as it would show the keys now: every user of the directory, keys in creation order. */
-    synchronized KeyReport currentKeyReport() {
+    public synchronized KeyReport currentKeyReport() {
         var rows = new LinkedHashMap<String, KeyReport.UserKeys>();
         users.keySet().forEach(user -> rows.put(user, new KeyReport.UserKeys(user,
                 keys.getOrDefault(user, List.of()).stream()
@@ -96,40 +96,40 @@ final class InMemoryIdentityDirectory implements IdentityDirectory {
         return new KeyReport(clock.instant(), rows);
     }
 
-    synchronized int credentialReportRequests() {
+    public synchronized int credentialReportRequests() {
         return reportRequests;
     }
 
-    synchronized void fail(Operation operation) {
+    public synchronized void fail(Operation operation) {
         failing.add(operation);
     }
 
-    synchronized void heal() {
+    public synchronized void heal() {
         failing.clear();
     }
 
-    synchronized List<String> keyIds(String user) {
+    public synchronized List<String> keyIds(String user) {
         return keys.getOrDefault(user, List.of()).stream().map(AccessKey::id).toList();
     }
 
-    synchronized List<String> issuedSecrets() {
+    public synchronized List<String> issuedSecrets() {
         return List.copyOf(issuedSecrets);
     }
 
-    synchronized String secretOf(int index) {
+    public synchronized String secretOf(int index) {
         return issuedSecrets.get(index);
     }
 
     /** The users whose keys were listed, in order. */
-    synchronized List<String> listedUsers() {
+    public synchronized List<String> listedUsers() {
         return List.copyOf(listedUsers);
     }
 
-    synchronized int aliasLookups() {
+    public synchronized int aliasLookups() {
         return aliasLookups;
     }
 
-    synchronized int keysCreated() {
+    public synchronized int keysCreated() {
         return created;
     }
 
