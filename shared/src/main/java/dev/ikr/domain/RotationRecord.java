@@ -55,4 +55,33 @@ public record RotationRecord(
     public boolean isIntent() {
         return state == RecordState.ROTATING;
     }
+
+    /** The intent once its new key is known. */
+    public RotationRecord withNewKey(String createdKeyId) {
+        return new RotationRecord(user, oldKeyId, email, state, Optional.of(createdKeyId), deleteOn, startedAt,
+                attempts, reason);
+    }
+
+    /** The intent once the new key was delivered: the old key goes at {@code when}. */
+    public RotationRecord scheduled(String deliveredKeyId, Instant when) {
+        return new RotationRecord(user, oldKeyId, email, RecordState.PENDING_DELETION, Optional.of(deliveredKeyId),
+                Optional.of(when), startedAt, attempts, Optional.empty());
+    }
+
+    /** The same record, after {@code count} failed deletion attempts. */
+    public RotationRecord withAttempts(int count) {
+        return new RotationRecord(user, oldKeyId, email, state, newKeyId, deleteOn, startedAt, count, reason);
+    }
+
+    /** A pending deletion to try again at {@code when}, one more failed attempt counted, and why it failed. */
+    public RotationRecord retryAt(Instant when, String cause) {
+        return new RotationRecord(user, oldKeyId, email, RecordState.PENDING_DELETION, newKeyId, Optional.of(when),
+                startedAt, attempts + 1, Optional.of(cause));
+    }
+
+    /** The record parked for a person: no TTL, so nothing is deleted automatically, and why. */
+    public RotationRecord parked(String why) {
+        return new RotationRecord(user, oldKeyId, email, RecordState.NEEDS_ATTENTION, newKeyId, Optional.empty(),
+                startedAt, attempts, Optional.of(why));
+    }
 }

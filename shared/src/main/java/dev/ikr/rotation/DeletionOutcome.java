@@ -1,5 +1,6 @@
 package dev.ikr.rotation;
 
+import dev.ikr.domain.RotationRecord;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +40,17 @@ public record DeletionOutcome(String eventId, Result result, Optional<String> us
     public DeletionOutcome {
         user = user == null ? Optional.empty() : user;
         keyId = keyId == null ? Optional.empty() : keyId;
+    }
+
+    /** The outcome of a record that names no user (unreadable, or not a removal). */
+    public static DeletionOutcome of(String eventId, Result result, String reason) {
+        return new DeletionOutcome(eventId, result, Optional.empty(), Optional.empty(), reason);
+    }
+
+    /** The outcome of the removal of {@code record}. */
+    public static DeletionOutcome of(String eventId, Result result, RotationRecord record, String reason) {
+        return new DeletionOutcome(eventId, result, Optional.of(record.user()), Optional.of(record.oldKeyId()),
+                reason);
     }
 
     public Map<String, Object> toMap() {

@@ -1,8 +1,15 @@
 package dev.ikr.rotation;
 
-import dev.ikr.domain.AccessKey;
+import static dev.ikr.util.Failures.describe;
+
+import dev.ikr.domain.DeletionDecision;
+import dev.ikr.domain.DeletionDecision.AlreadyGone;
+import dev.ikr.domain.DeletionDecision.Cancel;
+import dev.ikr.domain.DeletionDecision.Delete;
+import dev.ikr.domain.DeletionDecision.Ignore;
+import dev.ikr.domain.DeletionDecision.Park;
+import dev.ikr.domain.DeletionDecision.Retry;
 import dev.ikr.domain.EmailAddress;
-import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.SecretParameterName;
 import dev.ikr.domain.StreamChange;
@@ -10,28 +17,30 @@ import dev.ikr.domain.StreamChange.Malformed;
 import dev.ikr.domain.StreamChange.Other;
 import dev.ikr.domain.StreamChange.Removed;
 import dev.ikr.log.JsonLog;
+import dev.ikr.message.ActionNeededMail;
+import dev.ikr.message.KeyDeletedMail;
+import dev.ikr.message.Mail;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
-import dev.ikr.port.IdentityDirectory.KeyDeletion;
 import dev.ikr.port.Mailer;
 import dev.ikr.port.PendingDeletions;
 import dev.ikr.port.SecretStore;
+import dev.ikr.rotation.DeletionOutcome.Result;
 import dev.ikr.util.Parallel;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * The deletion use case, fed by the table's stream. Only a TTL removal of a pending deletion
- * deletes a key, and never the user's last working key. A failed deletion is written back to be
- * retried; after too many attempts it waits for a person. Records of different users are handled
- * in parallel, those of one user in stream order.
+ * The deletion use case, fed by the table's stream: the {@link DeletionPlanner} decides, this carries the
+ * decision out through the ports. Records of different users are handled in parallel, those of one user in
+ * stream order.
  */
 public final class Destructor {
 
@@ -48,6 +57,7 @@ public final class Destructor {
     private final MessageRenderer renderer;
     private final Options options;
     private final Clock clock;
+    private final DeletionPlanner planner;
 
     public Destructor(IdentityDirectory directory, PendingDeletions pendingDeletions, SecretStore secretStore,
             Mailer mailer, MessageRenderer renderer, Options options, Clock clock) {
@@ -58,11 +68,12 @@ public final class Destructor {
         this.renderer = renderer;
         this.options = options;
         this.clock = clock;
+        this.planner = new DeletionPlanner(options.retryAfter(), options.maxDeleteAttempts());
     }
 
     /** Handles a batch; every record gets an outcome, in the batch's order. */
     public List<DeletionOutcome> process(List<StreamChange> batch, String accountId) {
-        var account = new MailAccount(accountId, directory);
+        var account = new AccountForMails(accountId, directory);
         Map<String, List<StreamChange>> byUser = new LinkedHashMap<>();
         for (StreamChange change : batch) {
             String lane = change instanceof Removed removed ? "user:" + removed.record().user() : change.eventId();
@@ -75,155 +86,135 @@ public final class Destructor {
         return batch.stream().map(change -> outcomes.get(change.eventId())).toList();
     }
 
-    private DeletionOutcome handle(StreamChange change, MailAccount account) {
+    private DeletionOutcome handle(StreamChange change, AccountForMails account) {
         DeletionOutcome outcome;
         try {
             outcome = switch (change) {
-                case Other other -> outcome(other.eventId(), DeletionOutcome.Result.IGNORED, null,
+                case Other other -> DeletionOutcome.of(other.eventId(), Result.IGNORED,
                         other.eventName() + " records are not deletions");
-                case Malformed malformed -> new DeletionOutcome(malformed.eventId(),
-                        DeletionOutcome.Result.MALFORMED, Optional.empty(), Optional.empty(), malformed.reason());
+                case Malformed malformed -> DeletionOutcome.of(malformed.eventId(), Result.MALFORMED,
+                        malformed.reason());
                 case Removed removed -> removed(removed, account);
             };
         } catch (RuntimeException unexpected) {
-            outcome = new DeletionOutcome(change.eventId(), DeletionOutcome.Result.FAILED, Optional.empty(),
-                    Optional.empty(), Rotator.describe(unexpected));
+            outcome = DeletionOutcome.of(change.eventId(), Result.FAILED, describe(unexpected));
         }
         log(outcome);
         return outcome;
     }
 
-    private DeletionOutcome removed(Removed removed, MailAccount account) {
+    private DeletionOutcome removed(Removed removed, AccountForMails account) {
         RotationRecord record = removed.record();
-        if (record.state() == RecordState.ROTATING) {
-            return outcome(removed.eventId(), DeletionOutcome.Result.IGNORED, record,
-                    "an intent was cleared; it never schedules a deletion");
+        DeletionDecision decision;
+        try {
+            decision = planner.beforeListingKeys(removed)
+                    .orElseGet(() -> planner.decide(record, directory.accessKeys(record.user())));
+        } catch (RuntimeException e) {
+            decision = keyDeletionFailed(record, e);
         }
-        if (!removed.removedByTtl()) {
-            return outcome(removed.eventId(), DeletionOutcome.Result.CANCELLED, record,
-                    "the record was deleted by " + removed.removedBy() + ", not by its TTL: the deletion is cancelled"
-                            + " and the key is kept");
-        }
-        if (record.state() != RecordState.PENDING_DELETION) {
-            return outcome(removed.eventId(), DeletionOutcome.Result.IGNORED, record,
-                    "a " + record.state().attributeValue() + " record expired; only pending deletions delete keys");
-        }
-        return delete(removed.eventId(), record, account);
+        return carryOut(removed.eventId(), decision, account);
     }
 
-    private DeletionOutcome delete(String eventId, RotationRecord record, MailAccount account) {
-        KeyDeletion deletion;
+    private DeletionOutcome carryOut(String eventId, DeletionDecision decision, AccountForMails account) {
+        return switch (decision) {
+            case Ignore ignore -> DeletionOutcome.of(eventId, Result.IGNORED, ignore.record(), ignore.reason());
+            case Cancel cancel -> DeletionOutcome.of(eventId, Result.CANCELLED, cancel.record(),
+                    "the record was deleted by " + cancel.removedBy() + ", not by its TTL: the deletion is cancelled"
+                            + " and the key is kept");
+            case Delete delete -> delete(eventId, delete.record(), account);
+            case AlreadyGone gone -> cleanUp(eventId, gone.record(), false, account);
+            case Retry retry -> retryLater(eventId, retry);
+            case Park park -> park(eventId, park, account);
+        };
+    }
+
+    private DeletionOutcome delete(String eventId, RotationRecord record, AccountForMails account) {
         try {
-            List<AccessKey> keys = directory.accessKeys(record.user());
-            Optional<AccessKey> target = keys.stream().filter(key -> key.id().equals(record.oldKeyId())).findFirst();
-            if (target.isEmpty()) {
-                deletion = KeyDeletion.ALREADY_GONE;
-            } else {
-                boolean anotherActiveKey = keys.stream()
-                        .anyMatch(key -> !key.id().equals(record.oldKeyId()) && key.isActive());
-                if (!anotherActiveKey) {
-                    String reason = keys.size() == 1
-                            ? "key " + record.oldKeyId() + " is the user's only key: deleting it would leave the user"
-                                    + " without access"
-                            : "the user's other key is inactive: deleting " + record.oldKeyId()
-                                    + " would leave the user without a working key";
-                    return needsAttention(eventId, record, reason, true, account);
-                }
-                directory.deleteAccessKey(record.user(), record.oldKeyId());
-                // listed a moment ago: "already gone" now means a retried call whose first attempt deleted it
-                deletion = KeyDeletion.DELETED;
-            }
+            // listed a moment ago: "already gone" now means a retried call whose first attempt deleted it
+            directory.deleteAccessKey(record.user(), record.oldKeyId());
         } catch (RuntimeException e) {
-            return retryLater(eventId, record, "deleting the key failed: " + Rotator.describe(e), true, account);
+            return carryOut(eventId, keyDeletionFailed(record, e), account);
         }
+        return cleanUp(eventId, record, true, account);
+    }
+
+    private DeletionDecision keyDeletionFailed(RotationRecord record, RuntimeException e) {
+        return planner.afterFailure(record, "deleting the key failed: " + describe(e), true, clock.instant());
+    }
+
+    /** After the key is gone: its SSM decryption key, the owner's mail, and the outcome. */
+    private DeletionOutcome cleanUp(String eventId, RotationRecord record, boolean deletedNow,
+            AccountForMails account) {
+        String parameter = SecretParameterName.forUser(record.user());
         Optional<String> parameterFailure = Optional.empty();
         if (options.encryptKeyPair()) {
             try {
                 secretStore.deleteUserKey(record.user());
             } catch (RuntimeException e) {
-                parameterFailure = Optional.of(Rotator.describe(e));
+                parameterFailure = Optional.of(describe(e));
             }
         }
-        if (deletion == KeyDeletion.DELETED) {
+        if (deletedNow) {
             boolean parameterDeleted = options.encryptKeyPair() && parameterFailure.isEmpty();
-            sendQuietly(record, "key-deleted", account, parameterDeleted ? Map.of("parameterDeleted", "yes") : Map.of());
+            sendQuietly(record, "key-deleted", () -> new KeyDeletedMail(owner(record), account.get(), record.user(),
+                    record.oldKeyId(), record.newKeyId(), parameterDeleted ? Optional.of(parameter) : Optional.empty()));
         }
         if (parameterFailure.isPresent()) {
-            return retryLater(eventId, record, "the key is deleted but its SSM decryption key "
-                    + SecretParameterName.forUser(record.user()) + " could not be: " + parameterFailure.get(), false,
-                    account);
+            return carryOut(eventId, planner.afterFailure(record, "the key is deleted but its SSM decryption key "
+                    + parameter + " could not be: " + parameterFailure.get(), false, clock.instant()), account);
         }
-        if (deletion == KeyDeletion.ALREADY_GONE) {
-            return outcome(eventId, DeletionOutcome.Result.ALREADY_GONE, record,
+        if (!deletedNow) {
+            return DeletionOutcome.of(eventId, Result.ALREADY_GONE, record,
                     "the key was already gone: nothing left to delete");
         }
-        return outcome(eventId, DeletionOutcome.Result.DELETED, record, "key deleted"
+        return DeletionOutcome.of(eventId, Result.DELETED, record, "key deleted"
                 + (options.encryptKeyPair() ? " with its SSM decryption key" : "") + "; owner told");
     }
 
-    /** Writes the record back with a later {@code delete_on}, or as needing attention after too many attempts. */
-    private DeletionOutcome retryLater(String eventId, RotationRecord record, String cause, boolean keyKept,
-            MailAccount account) {
-        int attempts = record.attempts() + 1;
-        if (attempts >= options.maxDeleteAttempts()) {
-            return needsAttention(eventId, withAttempts(record, attempts),
-                    "deletion failed " + attempts + " times; last error: " + cause, keyKept, account);
-        }
-        Instant retryAt = clock.instant().plus(options.retryAfter());
-        var retry = new RotationRecord(record.user(), record.oldKeyId(), record.email(),
-                RecordState.PENDING_DELETION, record.newKeyId(), Optional.of(retryAt), record.startedAt(), attempts,
-                Optional.of(cause));
+    /** Writes the record back with a later {@code delete_on}: its expiry brings it back to this function. */
+    private DeletionOutcome retryLater(String eventId, Retry retry) {
+        RotationRecord next = retry.retry();
         try {
-            pendingDeletions.putBack(retry);
+            pendingDeletions.putBack(next);
         } catch (RuntimeException e) {
-            return outcome(eventId, DeletionOutcome.Result.FAILED, record, cause + "; writing the record back failed too ("
-                    + Rotator.describe(e) + "): the stream delivers it again");
+            return DeletionOutcome.of(eventId, Result.FAILED, next, retry.cause()
+                    + "; writing the record back failed too (" + describe(e) + "): the stream delivers it again");
         }
-        return outcome(eventId, DeletionOutcome.Result.REQUEUED, record, cause + "; attempt " + attempts + " of "
-                + options.maxDeleteAttempts() + ", retried after " + retryAt);
+        return DeletionOutcome.of(eventId, Result.REQUEUED, next, retry.cause() + "; attempt " + next.attempts()
+                + " of " + planner.maxDeleteAttempts() + ", retried after " + next.deleteOn().orElseThrow());
     }
 
-    private DeletionOutcome needsAttention(String eventId, RotationRecord record, String reason, boolean keyKept,
-            MailAccount account) {
-        var parked = new RotationRecord(record.user(), record.oldKeyId(), record.email(), RecordState.NEEDS_ATTENTION,
-                record.newKeyId(), Optional.empty(), record.startedAt(), record.attempts(), Optional.of(reason));
+    /** Writes the record back without a TTL and asks the owner to act. */
+    private DeletionOutcome park(String eventId, Park park, AccountForMails account) {
+        RotationRecord record = park.parked();
         try {
-            pendingDeletions.putBack(parked);
+            pendingDeletions.putBack(record);
         } catch (RuntimeException e) {
-            return outcome(eventId, DeletionOutcome.Result.FAILED, record, reason + "; writing the record back failed ("
-                    + Rotator.describe(e) + "): the stream delivers it again");
+            return DeletionOutcome.of(eventId, Result.FAILED, record, park.reason()
+                    + "; writing the record back failed (" + describe(e) + "): the stream delivers it again");
         }
-        sendQuietly(record, "action-needed", account, keyKept ? Map.of("reason", reason, "keyKept", "yes")
-                : Map.of("reason", reason));
-        return outcome(eventId, DeletionOutcome.Result.NEEDS_ATTENTION, record, reason
-                + (keyKept ? "; the key is kept" : "; a person must finish the clean-up"));
+        sendQuietly(record, "action-needed", () -> new ActionNeededMail(owner(record), account.get(), record.user(),
+                record.oldKeyId(), record.newKeyId(), park.reason(), park.keyKept(),
+                SecretParameterName.forUser(record.user())));
+        return DeletionOutcome.of(eventId, Result.NEEDS_ATTENTION, record, park.reason()
+                + (park.keyKept() ? "; the key is kept" : "; a person must finish the clean-up"));
     }
 
-    /** Mails the owner; a failed mail never undoes or repeats what was done, it is logged. */
-    private void sendQuietly(RotationRecord record, String template, MailAccount account, Map<String, Object> extra) {
+    private static EmailAddress owner(RotationRecord record) {
+        return EmailAddress.of(record.email());
+    }
+
+    /**
+     * Mails the owner; a failed mail (an unreadable address included) never undoes or repeats what was done, it
+     * is logged.
+     */
+    private void sendQuietly(RotationRecord record, String template, Supplier<Mail> mail) {
         try {
-            Map<String, Object> values = new HashMap<>(extra);
-            account.addTo(values);
-            values.put("user", record.user());
-            values.put("oldKeyId", record.oldKeyId());
-            record.newKeyId().ifPresent(id -> values.put("newKeyId", id));
-            values.put("secretParameter", SecretParameterName.forUser(record.user()));
-            mailer.send(renderer.render(template, List.of(EmailAddress.of(record.email())), values));
+            mailer.send(renderer.render(mail.get()));
         } catch (RuntimeException e) {
             LOG.error("owner not told", Map.of("user", record.user(), "keyId", record.oldKeyId(),
-                    "template", template, "reason", Rotator.describe(e)));
+                    "template", template, "reason", describe(e)));
         }
-    }
-
-    private static RotationRecord withAttempts(RotationRecord record, int attempts) {
-        return new RotationRecord(record.user(), record.oldKeyId(), record.email(), record.state(), record.newKeyId(),
-                record.deleteOn(), record.startedAt(), attempts, record.reason());
-    }
-
-    private static DeletionOutcome outcome(String eventId, DeletionOutcome.Result result, RotationRecord record,
-            String reason) {
-        return new DeletionOutcome(eventId, result, Optional.ofNullable(record).map(RotationRecord::user),
-                Optional.ofNullable(record).map(RotationRecord::oldKeyId), reason);
     }
 
     private static void log(DeletionOutcome outcome) {

@@ -1,0 +1,16 @@
+package dev.ikr.message;
+
+import dev.ikr.domain.EmailAddress;
+
+/**
+ * A mail IKR sends, with every value its template needs: a missing value is a compile error, not a
+ * failure at send time. {@link MessageRenderer#render(Mail)} turns it into the text and HTML parts.
+ */
+public sealed interface Mail permits NewKeyMail, KeyDeletedMail, ActionNeededMail {
+
+    /** The owner the mail goes to. */
+    EmailAddress to();
+
+    /** The account the mail is about. */
+    MailAccount account();
+}

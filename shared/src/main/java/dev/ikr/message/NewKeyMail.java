@@ -1,0 +1,68 @@
+package dev.ikr.message;
+
+import dev.ikr.domain.EmailAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The mail that delivers a new key, in clear or encrypted.
+ *
+ * @param replacedKeyId the undelivered key of an interrupted run that this mail replaces (it was deleted)
+ * @param instructions the user's own lines, from the {@code IKR:INSTRUCTION_*} tags, in order
+ */
+public record NewKeyMail(EmailAddress to, MailAccount account, String user, String newKeyId, String oldKeyId,
+        Instant deleteOn, Optional<String> replacedKeyId, List<String> instructions, KeyPart key) implements Mail {
+
+    /** How the key travels in the mail. */
+    public sealed interface KeyPart permits Plain, Encrypted {
+    }
+
+    /** The secret access key itself; {@code toString()} never shows it. */
+    public record Plain(String secretAccessKey) implements KeyPart {
+
+        public Plain {
+            requireText(secretAccessKey, "secretAccessKey");
+        }
+
+        @Override
+        public String toString() {
+            return "Plain[secretAccessKey=<redacted>]";
+        }
+    }
+
+    /**
+     * Fernet tokens of the key id and the secret, decrypted with the per-user key stored at {@code secretParameter}.
+     *
+     * @param decryptCommand the {@code scripts/ikr decrypt} command line to paste, when one can be offered
+     */
+    public record Encrypted(String encryptedAccessKey, String encryptedSecretKey, String secretParameter,
+            Optional<String> decryptCommand) implements KeyPart {
+
+        public Encrypted {
+            requireText(encryptedAccessKey, "encryptedAccessKey");
+            requireText(encryptedSecretKey, "encryptedSecretKey");
+            requireText(secretParameter, "secretParameter");
+            decryptCommand = decryptCommand == null ? Optional.empty() : decryptCommand;
+        }
+    }
+
+    public NewKeyMail {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(account, "account");
+        requireText(user, "user");
+        requireText(newKeyId, "newKeyId");
+        requireText(oldKeyId, "oldKeyId");
+        Objects.requireNonNull(deleteOn, "deleteOn");
+        replacedKeyId = replacedKeyId == null ? Optional.empty() : replacedKeyId;
+        instructions = instructions == null ? List.of() : List.copyOf(instructions);
+        Objects.requireNonNull(key, "key");
+    }
+
+    static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("a mail needs a value for " + name);
+        }
+    }
+}
