@@ -1,9 +1,13 @@
 package dev.ikr.rotation;
 
+import dev.ikr.testing.InMemoryAccount;
 import dev.ikr.testing.RecordingMailer;
 import dev.ikr.testing.InMemorySecretStore;
 import dev.ikr.testing.InMemoryPendingDeletions;
 import dev.ikr.testing.InMemoryIdentityDirectory;
+import static dev.ikr.testing.InMemoryAccount.oldKey;
+import static dev.ikr.testing.InMemoryAccount.newKey;
+import static dev.ikr.testing.InMemoryAccount.mailOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ikr.domain.EncryptionKey;
@@ -27,13 +31,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +45,7 @@ class DestructorTest {
 
     private static final Instant NOW = Instant.parse("2026-03-06T12:00:00Z");
     private static final Instant STARTED = NOW.minus(Duration.ofDays(5));
-    private static final String ACCOUNT = "123456789012";
+    private static final String ACCOUNT = InMemoryAccount.ACCOUNT_ID;
     private static final String ALICE = "alice";
     private static final String ALICE_MAIL = "alice@example.com";
     private static final String OLD = oldKey(ALICE);
@@ -56,27 +57,16 @@ class DestructorTest {
     @RegisterExtension
     final LogCapture logs = new LogCapture();
 
-    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final InMemoryAccount account = new InMemoryAccount(NOW);
+    private final Clock clock = account.clock();
     /** Every change the destructor made through the fakes, in order, e.g. {@code "deleteAccessKey alice AKIA..."}. */
-    private final List<String> journal = new CopyOnWriteArrayList<>();
-    private final InMemoryIdentityDirectory directory = new InMemoryIdentityDirectory(clock, journal);
-    private final InMemoryPendingDeletions table = new InMemoryPendingDeletions(journal);
-    private final InMemorySecretStore secretStore = new InMemorySecretStore(journal);
-    private final RecordingMailer mailer = new RecordingMailer(journal);
+    private final List<String> journal = account.journal();
+    private final InMemoryIdentityDirectory directory = account.directory();
+    private final InMemoryPendingDeletions table = account.table();
+    private final InMemorySecretStore secretStore = account.secretStore();
+    private final RecordingMailer mailer = account.mailer();
 
     // ---- helpers ------------------------------------------------------------------------------
-
-    private static String oldKey(String user) {
-        return ("AKIAOLD" + user.toUpperCase(Locale.ROOT) + "0000000000000").substring(0, 20);
-    }
-
-    private static String newKey(String user) {
-        return ("AKIANEW" + user.toUpperCase(Locale.ROOT) + "0000000000000").substring(0, 20);
-    }
-
-    private static String mailOf(String user) {
-        return user + "@example.com";
-    }
 
     /** The pending deletion the rotator wrote for {@code user}, due now. */
     private static RotationRecord pending(String user, String oldKeyId, String newKeyId, int attempts) {

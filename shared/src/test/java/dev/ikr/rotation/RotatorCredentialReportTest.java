@@ -1,9 +1,11 @@
 package dev.ikr.rotation;
 
+import dev.ikr.testing.InMemoryAccount;
 import dev.ikr.testing.RecordingMailer;
 import dev.ikr.testing.InMemorySecretStore;
 import dev.ikr.testing.InMemoryPendingDeletions;
 import dev.ikr.testing.InMemoryIdentityDirectory;
+import static dev.ikr.testing.InMemoryAccount.oldKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ikr.domain.KeyReport;
@@ -18,11 +20,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,20 +35,20 @@ class RotatorCredentialReportTest {
     @RegisterExtension
     final LogCapture logs = new LogCapture();
 
-    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    private final List<String> journal = new CopyOnWriteArrayList<>();
-    private final InMemoryIdentityDirectory directory = new InMemoryIdentityDirectory(clock, journal);
-    private final InMemoryPendingDeletions table = new InMemoryPendingDeletions(journal);
-    private final InMemorySecretStore secretStore = new InMemorySecretStore(journal);
-    private final RecordingMailer mailer = new RecordingMailer(journal);
+    private final InMemoryAccount account = new InMemoryAccount(NOW);
+    private final Clock clock = account.clock();
+    private final List<String> journal = account.journal();
+    private final InMemoryIdentityDirectory directory = account.directory();
+    private final InMemoryPendingDeletions table = account.table();
+    private final InMemorySecretStore secretStore = account.secretStore();
+    private final RecordingMailer mailer = account.mailer();
 
     private static String keyOf(String user) {
-        return ("AKIA" + user.toUpperCase(java.util.Locale.ROOT) + "00000000000000000000").substring(0, 20);
+        return oldKey(user);
     }
 
     private void enrol(String user, long keyAgeInDays) {
-        directory.user(user, Map.of("IKR:EMAIL", user + "@example.com"))
-                .key(user, keyOf(user), KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(keyAgeInDays)));
+        account.enrol(user, keyAgeInDays);
     }
 
     private RunSummary run(Mode mode) {

@@ -1,9 +1,12 @@
 package dev.ikr.rotation;
 
+import dev.ikr.testing.InMemoryAccount;
 import dev.ikr.testing.RecordingMailer;
 import dev.ikr.testing.InMemorySecretStore;
 import dev.ikr.testing.InMemoryPendingDeletions;
 import dev.ikr.testing.InMemoryIdentityDirectory;
+import static dev.ikr.testing.InMemoryAccount.oldKey;
+import static dev.ikr.testing.InMemoryAccount.mailOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ikr.domain.EncryptionKey;
@@ -22,12 +25,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RotatorTest {
 
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-    private static final String ACCOUNT = "123456789012";
+    private static final String ACCOUNT = InMemoryAccount.ACCOUNT_ID;
     private static final RotationPolicy DEFAULTS = new RotationPolicy(85, 5);
     private static final String ALICE = "alice";
     private static final String ALICE_MAIL = "alice@example.com";
@@ -48,31 +48,24 @@ class RotatorTest {
     @RegisterExtension
     final LogCapture logs = new LogCapture();
 
-    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final InMemoryAccount account = new InMemoryAccount(NOW);
+    private final Clock clock = account.clock();
     /** Every change the fakes saw, in order, e.g. {@code "createAccessKey alice"}. */
-    private final List<String> journal = new CopyOnWriteArrayList<>();
-    private final InMemoryIdentityDirectory directory = new InMemoryIdentityDirectory(clock, journal);
-    private final InMemoryPendingDeletions table = new InMemoryPendingDeletions(journal);
-    private final InMemorySecretStore secretStore = new InMemorySecretStore(journal);
-    private final RecordingMailer mailer = new RecordingMailer(journal);
+    private final List<String> journal = account.journal();
+    private final InMemoryIdentityDirectory directory = account.directory();
+    private final InMemoryPendingDeletions table = account.table();
+    private final InMemorySecretStore secretStore = account.secretStore();
+    private final RecordingMailer mailer = account.mailer();
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    private static String oldKey(String user) {
-        return ("AKIAOLD" + user.toUpperCase(Locale.ROOT) + "0000000000000").substring(0, 20);
-    }
-
-    private static String mailOf(String user) {
-        return user + "@example.com";
-    }
-
     /** An enrolled user with one active key of the given age. */
     private void enrol(String user, long keyAgeInDays) {
-        enrol(user, Map.of("IKR:EMAIL", mailOf(user)), keyAgeInDays);
+        account.enrol(user, keyAgeInDays);
     }
 
     private void enrol(String user, Map<String, String> tags, long keyAgeInDays) {
-        directory.user(user, tags).key(user, oldKey(user), KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(keyAgeInDays)));
+        account.enrol(user, tags, keyAgeInDays);
     }
 
     private Rotator rotator(boolean encrypt) {

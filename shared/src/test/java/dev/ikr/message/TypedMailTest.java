@@ -1,0 +1,97 @@
+package dev.ikr.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.MailMessage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Each mail IKR sends is a record: what it holds is what its template shows, and nothing is left out. */
+class TypedMailTest {
+
+    private static final EmailAddress ALICE = EmailAddress.of("alice@example.com");
+    private static final MailAccount ACCOUNT = new MailAccount("123456789012", Optional.of("prod"));
+    private static final String SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    private static final String NEW = "AKIANEWKEY0000000001";
+    private static final String OLD = "AKIAOLDKEY0000000001";
+    private static final Instant DELETE_ON = Instant.parse("2026-12-01T12:00:30Z");
+
+    private final MessageRenderer renderer = new MessageRenderer();
+
+    private static NewKeyMail newKey(NewKeyMail.KeyPart key) {
+        return new NewKeyMail(ALICE, ACCOUNT, "alice", NEW, OLD, DELETE_ON, Optional.empty(),
+                List.of("Restart the exporter"), key);
+    }
+
+    @Test
+    void aNewKeyInClear_showsTheSecretTheAccountAndTheDateToTheMinute() {
+        MailMessage mail = renderer.render(newKey(new NewKeyMail.Plain(SECRET)));
+
+        assertThat(mail.to()).containsExactly(ALICE);
+        assertThat(mail.subject()).isEqualTo("IKR: new AWS access key for alice in account prod (123456789012)");
+        assertThat(mail.text()).contains("aws_secret_access_key = " + SECRET, "2026-12-01 12:00 UTC",
+                "- Restart the exporter").doesNotContain("decrypt");
+    }
+
+    @Test
+    void anEncryptedNewKey_showsTheTokensAndTheParameter_neverASecret() {
+        MailMessage mail = renderer.render(newKey(new NewKeyMail.Encrypted("gAAAAAtoken1", "gAAAAAtoken2",
+                "/ikr/secret/iam/alice", Optional.empty())));
+
+        assertThat(mail.text()).contains("gAAAAAtoken1", "gAAAAAtoken2", "/ikr/secret/iam/alice",
+                "Your AWS administrator can tell you how to decrypt them").doesNotContain(SECRET);
+    }
+
+    @Test
+    void aMailThatReplacesAnUndeliveredKey_saysSo() {
+        var mail = new NewKeyMail(ALICE, new MailAccount("123456789012", Optional.empty()), "alice", NEW, OLD,
+                DELETE_ON, Optional.of("AKIAUNDELIVERED00001"), List.of(), new NewKeyMail.Plain(SECRET));
+
+        assertThat(renderer.render(mail).text()).contains("replaces an earlier one with the access key"
+                + " AKIAUNDELIVERED00001").contains("Account: 123456789012");
+    }
+
+    @Test
+    void theKeyDeletedMail_mentionsTheDecryptionKeyOnlyWhenItWasDeletedToo() {
+        String with = renderer.render(new KeyDeletedMail(ALICE, ACCOUNT, "alice", OLD, Optional.of(NEW),
+                Optional.of("/ikr/secret/iam/alice"))).text();
+        String without = renderer.render(new KeyDeletedMail(ALICE, ACCOUNT, "alice", OLD, Optional.empty(),
+                Optional.empty())).text();
+
+        assertThat(with).contains("Deleted access key ID: " + OLD, "Access key ID in use from now on: " + NEW,
+                "/ikr/secret/iam/alice");
+        assertThat(without).contains("Deleted access key ID: " + OLD).doesNotContain("/ikr/secret", "in use from now");
+    }
+
+    @Test
+    void theActionNeededMail_saysWhetherTheKeyWasKept() {
+        String kept = renderer.render(new ActionNeededMail(ALICE, ACCOUNT, "alice", OLD, Optional.of(NEW),
+                "it is the only key", true, "/ikr/secret/iam/alice")).text();
+        String deleted = renderer.render(new ActionNeededMail(ALICE, ACCOUNT, "alice", OLD, Optional.empty(),
+                "SSM refused", false, "/ikr/secret/iam/alice")).text();
+
+        assertThat(kept).contains("Access key ID kept: " + OLD, "it is the only key").doesNotContain("/ikr/secret");
+        assertThat(deleted).contains("Access key ID deleted: " + OLD, "SSM refused",
+                "Delete the SSM parameter /ikr/secret/iam/alice");
+    }
+
+    @Test
+    void aMailCannotBeBuiltWithoutItsValues() {
+        assertThatThrownBy(() -> new NewKeyMail.Plain(" ")).hasMessageContaining("secretAccessKey");
+        assertThatThrownBy(() -> newKey(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("key");
+        assertThatThrownBy(() -> new KeyDeletedMail(ALICE, ACCOUNT, "alice", "", Optional.empty(), Optional.empty()))
+                .hasMessageContaining("oldKeyId");
+        assertThatThrownBy(() -> new ActionNeededMail(ALICE, ACCOUNT, "alice", OLD, Optional.empty(), "", true,
+                "/ikr/secret/iam/alice")).hasMessageContaining("reason");
+    }
+
+    @Test
+    void aSecretInAMailRecord_neverShowsInItsText() {
+        assertThat(new NewKeyMail.Plain(SECRET).toString()).doesNotContain(SECRET);
+        assertThat(newKey(new NewKeyMail.Plain(SECRET)).toString()).doesNotContain(SECRET);
+    }
+}

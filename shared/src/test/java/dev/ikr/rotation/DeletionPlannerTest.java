@@ -1,0 +1,189 @@
+package dev.ikr.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ikr.domain.AccessKey;
+import dev.ikr.domain.DeletionDecision;
+import dev.ikr.domain.DeletionDecision.AlreadyGone;
+import dev.ikr.domain.DeletionDecision.Cancel;
+import dev.ikr.domain.DeletionDecision.Delete;
+import dev.ikr.domain.DeletionDecision.Ignore;
+import dev.ikr.domain.DeletionDecision.Park;
+import dev.ikr.domain.DeletionDecision.Retry;
+import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.KeyStatus;
+import dev.ikr.domain.RecordState;
+import dev.ikr.domain.RotationRecord;
+import dev.ikr.domain.StreamChange.Removed;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every rule of the destructor, as a pure function: no fakes, no AWS. */
+class DeletionPlannerTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-06T12:00:00Z");
+    private static final Instant STARTED = NOW.minus(Duration.ofDays(5));
+    private static final Duration RETRY_AFTER = Duration.ofMinutes(5);
+    private static final String USER = "alice";
+    private static final String OLD = "AKIAOLDALICE00000000";
+    private static final String NEW = "AKIANEWALICE00000000";
+    private static final String OTHER = "AKIAOTHERALICE000000";
+    private static final String TTL = "Service/dynamodb.amazonaws.com";
+
+    private final DeletionPlanner planner = new DeletionPlanner(RETRY_AFTER, 3);
+
+    private static RotationRecord pending(int attempts) {
+        return RotationRecord.intent(USER, OLD, EmailAddress.of("alice@example.com"), STARTED)
+                .scheduled(NEW, NOW.minus(Duration.ofMinutes(1))).withAttempts(attempts);
+    }
+
+    private static AccessKey key(String id, KeyStatus status) {
+        return new AccessKey(id, status, STARTED);
+    }
+
+    // ---- before the keys are listed -------------------------------------------------------------
+
+    @Test
+    void anExpiredPendingDeletion_needsTheUsersKeys() {
+        assertThat(planner.beforeListingKeys(new Removed("e1", true, TTL, pending(0)))).isEmpty();
+    }
+
+    @Test
+    void aPendingDeletionRemovedByHand_isCancelled_namingWhoRemovedIt() {
+        var removed = new Removed("e1", false, "AssumedRole/AROAEXAMPLE:operator", pending(0));
+
+        assertThat(planner.beforeListingKeys(removed)).contains(new Cancel(pending(0),
+                "AssumedRole/AROAEXAMPLE:operator"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aClearedIntent_isIgnored_howeverItWasRemoved(boolean byTtl) {
+        RotationRecord intent = RotationRecord.intent(USER, OLD, EmailAddress.of("alice@example.com"), STARTED);
+
+        DeletionDecision decision = planner.beforeListingKeys(new Removed("e1", byTtl, TTL, intent)).orElseThrow();
+
+        assertThat(decision).isInstanceOf(Ignore.class);
+        assertThat(((Ignore) decision).reason()).contains("intent");
+    }
+
+    @Test
+    void anExpiredRecordThatNeedsAttention_isIgnored_itNeverDeletesAKey() {
+        RotationRecord parked = pending(0).parked("a person must look");
+
+        DeletionDecision decision = planner.beforeListingKeys(new Removed("e1", true, TTL, parked)).orElseThrow();
+
+        assertThat(decision).isInstanceOf(Ignore.class);
+        assertThat(((Ignore) decision).reason()).contains("needs_attention", "only pending deletions delete keys");
+    }
+
+    @Test
+    void aRecordThatNeedsAttentionRemovedByHand_isACancellation() {
+        RotationRecord parked = pending(0).parked("a person must look");
+
+        assertThat(planner.beforeListingKeys(new Removed("e1", false, "a caller of DeleteItem", parked)))
+                .containsInstanceOf(Cancel.class);
+    }
+
+    // ---- given the keys ------------------------------------------------------------------------
+
+    @Test
+    void theOldKeyGoes_whenTheUserKeepsAnotherActiveKey() {
+        assertThat(planner.decide(pending(0), List.of(key(OLD, KeyStatus.ACTIVE), key(NEW, KeyStatus.ACTIVE))))
+                .isEqualTo(new Delete(pending(0)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyStatus.class)
+    void theOldKeyGoes_whateverItsOwnStatus(KeyStatus oldKeyStatus) {
+        assertThat(planner.decide(pending(0), List.of(key(OLD, oldKeyStatus), key(OTHER, KeyStatus.ACTIVE))))
+                .isInstanceOf(Delete.class);
+    }
+
+    @Test
+    void aKeyNoLongerListed_isAlreadyGone() {
+        assertThat(planner.decide(pending(0), List.of(key(NEW, KeyStatus.ACTIVE)))).isEqualTo(new AlreadyGone(pending(0)));
+        assertThat(planner.decide(pending(0), List.of())).isEqualTo(new AlreadyGone(pending(0)));
+    }
+
+    @Test
+    void theUsersOnlyKey_isKept_andTheRecordParkedForAPerson() {
+        DeletionDecision decision = planner.decide(pending(0), List.of(key(OLD, KeyStatus.ACTIVE)));
+
+        Park park = (Park) decision;
+        assertThat(park.keyKept()).isTrue();
+        assertThat(park.reason()).contains("only key", OLD);
+        assertThat(park.parked().state()).isEqualTo(RecordState.NEEDS_ATTENTION);
+        assertThat(park.parked().deleteOn()).as("no TTL: nothing is deleted automatically").isEmpty();
+        assertThat(park.parked().reason()).contains(park.reason());
+    }
+
+    @Test
+    void theOldKey_isKept_whenTheOtherKeyIsInactive() {
+        Park park = (Park) planner.decide(pending(0), List.of(key(OLD, KeyStatus.ACTIVE), key(NEW, KeyStatus.INACTIVE)));
+
+        assertThat(park.keyKept()).isTrue();
+        assertThat(park.reason()).contains("other key is inactive", OLD);
+    }
+
+    // ---- after a failure -----------------------------------------------------------------------
+
+    @Test
+    void aFailedStep_isRetriedLater_countingTheAttempt() {
+        Retry retry = (Retry) planner.afterFailure(pending(0), "deleting the key failed: boom", true, NOW);
+
+        assertThat(retry.cause()).isEqualTo("deleting the key failed: boom");
+        assertThat(retry.retry().state()).isEqualTo(RecordState.PENDING_DELETION);
+        assertThat(retry.retry().attempts()).isEqualTo(1);
+        assertThat(retry.retry().deleteOn()).contains(NOW.plus(RETRY_AFTER));
+        assertThat(retry.retry().reason()).contains("deleting the key failed: boom");
+        assertThat(retry.retry().newKeyId()).contains(NEW);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void theLastAllowedAttempt_parksTheRecord_sayingWhetherTheKeyIsKept(boolean keyKept) {
+        Park park = (Park) planner.afterFailure(pending(2), "boom", keyKept, NOW);
+
+        assertThat(park.keyKept()).isEqualTo(keyKept);
+        assertThat(park.reason()).isEqualTo("deletion failed 3 times; last error: boom");
+        assertThat(park.parked().attempts()).isEqualTo(3);
+        assertThat(park.parked().state()).isEqualTo(RecordState.NEEDS_ATTENTION);
+        assertThat(park.parked().deleteOn()).isEmpty();
+    }
+
+    @Test
+    void withOneAllowedAttempt_theFirstFailureParks() {
+        assertThat(new DeletionPlanner(RETRY_AFTER, 1).afterFailure(pending(0), "boom", true, NOW))
+                .isInstanceOf(Park.class);
+    }
+
+    @Test
+    void retriesNeedAPositiveDelayAndAtLeastOneAttempt() {
+        assertThatThrownBy(() -> new DeletionPlanner(Duration.ZERO, 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DeletionPlanner(RETRY_AFTER, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRecordsChangedCopies_keepItsIdentity() {
+        RotationRecord original = pending(0);
+
+        for (RotationRecord copy : List.of(original.withAttempts(2), original.retryAt(NOW, "x"),
+                original.parked("y"))) {
+            assertThat(copy.user()).isEqualTo(USER);
+            assertThat(copy.oldKeyId()).isEqualTo(OLD);
+            assertThat(copy.email()).isEqualTo("alice@example.com");
+            assertThat(copy.startedAt()).isEqualTo(STARTED);
+            assertThat(copy.newKeyId()).contains(NEW);
+        }
+        assertThat(original.attempts()).as("the original is unchanged").isZero();
+        assertThat(original.reason()).isEqualTo(Optional.empty());
+    }
+}
