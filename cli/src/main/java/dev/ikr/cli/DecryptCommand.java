@@ -2,8 +2,8 @@ package dev.ikr.cli;
 
 import dev.ikr.aws.AwsClients;
 import dev.ikr.aws.SsmSecretStore;
-import dev.ikr.domain.EncryptionKey;
 import dev.ikr.crypto.Fernet;
+import dev.ikr.domain.EncryptionKey;
 import dev.ikr.domain.SecretParameterName;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -3,24 +3,24 @@ package dev.ikr.destructor;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.ikr.aws.AwsClients;
-import dev.ikr.wiring.Priming;
-import dev.ikr.message.MessageRenderer;
-import org.crac.Core;
-import org.crac.Resource;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.domain.StreamChange;
-import dev.ikr.wiring.InvokedAccount;
 import dev.ikr.log.JsonLog;
+import dev.ikr.message.MessageRenderer;
 import dev.ikr.rotation.DeletionOutcome;
 import dev.ikr.rotation.Destructor;
+import dev.ikr.wiring.InvokedAccount;
+import dev.ikr.wiring.Priming;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * The destructor Lambda, fed by the table's stream. Thin: it reads the records, lets the
@@ -49,7 +49,8 @@ public final class DestructorHandler implements RequestHandler<DynamodbEvent, St
         this(config, DestructorWiring.destructor(config, clients, clock), clients);
     }
 
-    public DestructorHandler(DestructorConfig config, Destructor destructor) {
+    /** With a destructor built elsewhere (the handler's tests). */
+    DestructorHandler(DestructorConfig config, Destructor destructor) {
         this(config, destructor, null);
     }
 

@@ -5,9 +5,9 @@ import dev.ikr.aws.DynamoPendingDeletions;
 import dev.ikr.aws.IamDirectory;
 import dev.ikr.aws.SsmSecretStore;
 import dev.ikr.config.DestructorConfig;
-import dev.ikr.wiring.Mailers;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.rotation.Destructor;
+import dev.ikr.wiring.Mailers;
 import java.time.Clock;
 
 /** Builds the destructor from its configuration and the shared AWS clients. */

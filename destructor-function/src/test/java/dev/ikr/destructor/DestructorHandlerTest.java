@@ -2,24 +2,24 @@ package dev.ikr.destructor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.ikr.config.DestructorConfig;
-import dev.ikr.domain.EncryptionKey;
 import dev.ikr.domain.AccessKey;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.EncryptionKey;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.IssuedAccessKey;
 import dev.ikr.domain.KeyStatus;
+import dev.ikr.domain.MailMessage;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.local.LocalContext;
-import dev.ikr.domain.MailMessage;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
 import dev.ikr.port.Mailer;

@@ -6,17 +6,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ikr.aws.AwsCallCounter;
 import dev.ikr.aws.AwsClients;
-import dev.ikr.wiring.Priming;
-import dev.ikr.message.MessageRenderer;
-import org.crac.Core;
-import org.crac.Resource;
 import dev.ikr.config.RotatorConfig;
-import dev.ikr.wiring.InvokedAccount;
 import dev.ikr.log.JsonLog;
+import dev.ikr.message.MessageRenderer;
 import dev.ikr.rotation.Rotator;
 import dev.ikr.rotation.RunSummary;
+import dev.ikr.wiring.InvokedAccount;
+import dev.ikr.wiring.Priming;
 import java.time.Clock;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * The rotator Lambda, invoked by the EventBridge schedule. Thin: it reads the account from the

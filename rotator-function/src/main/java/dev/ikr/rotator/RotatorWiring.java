@@ -5,10 +5,10 @@ import dev.ikr.aws.DynamoPendingDeletions;
 import dev.ikr.aws.IamDirectory;
 import dev.ikr.aws.SsmSecretStore;
 import dev.ikr.config.RotatorConfig;
-import dev.ikr.wiring.Mailers;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.Mailer;
 import dev.ikr.rotation.Rotator;
+import dev.ikr.wiring.Mailers;
 import java.security.SecureRandom;
 import java.time.Clock;
 

@@ -1,9 +1,9 @@
 package dev.ikr.mail;
 
-import dev.ikr.domain.MailMessage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ikr.config.MailConfig.MailgunSettings;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.MailMessage;
 import dev.ikr.port.Mailer;
 import dev.ikr.port.SecretParameters;
 import dev.ikr.util.Lazy;

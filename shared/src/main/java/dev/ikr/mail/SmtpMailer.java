@@ -1,9 +1,9 @@
 package dev.ikr.mail;
 
-import dev.ikr.domain.MailMessage;
 import dev.ikr.config.MailConfig.SmtpProtocol;
 import dev.ikr.config.MailConfig.SmtpSettings;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.MailMessage;
 import dev.ikr.port.Mailer;
 import dev.ikr.port.SecretParameters;
 import dev.ikr.util.Lazy;

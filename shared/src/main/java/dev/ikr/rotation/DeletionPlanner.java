@@ -1,13 +1,13 @@
 package dev.ikr.rotation;
 
 import dev.ikr.domain.AccessKey;
-import dev.ikr.domain.DeletionDecision;
 import dev.ikr.domain.DeletionDecision.AlreadyGone;
 import dev.ikr.domain.DeletionDecision.Cancel;
 import dev.ikr.domain.DeletionDecision.Delete;
 import dev.ikr.domain.DeletionDecision.Ignore;
 import dev.ikr.domain.DeletionDecision.Park;
 import dev.ikr.domain.DeletionDecision.Retry;
+import dev.ikr.domain.DeletionDecision;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.StreamChange.Removed;

@@ -2,20 +2,20 @@ package dev.ikr.rotation;
 
 import static dev.ikr.util.Failures.describe;
 
-import dev.ikr.domain.DeletionDecision;
 import dev.ikr.domain.DeletionDecision.AlreadyGone;
 import dev.ikr.domain.DeletionDecision.Cancel;
 import dev.ikr.domain.DeletionDecision.Delete;
 import dev.ikr.domain.DeletionDecision.Ignore;
 import dev.ikr.domain.DeletionDecision.Park;
 import dev.ikr.domain.DeletionDecision.Retry;
+import dev.ikr.domain.DeletionDecision;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.SecretParameterName;
-import dev.ikr.domain.StreamChange;
 import dev.ikr.domain.StreamChange.Malformed;
 import dev.ikr.domain.StreamChange.Other;
 import dev.ikr.domain.StreamChange.Removed;
+import dev.ikr.domain.StreamChange;
 import dev.ikr.log.JsonLog;
 import dev.ikr.message.ActionNeededMail;
 import dev.ikr.message.KeyDeletedMail;

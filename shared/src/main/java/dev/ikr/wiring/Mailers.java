@@ -1,11 +1,11 @@
 package dev.ikr.wiring;
 
-import dev.ikr.mail.SmtpMailer;
-import dev.ikr.mail.MailgunMailer;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.aws.SesMailer;
 import dev.ikr.aws.SsmSecretParameters;
 import dev.ikr.config.MailConfig;
+import dev.ikr.mail.MailgunMailer;
+import dev.ikr.mail.SmtpMailer;
 import dev.ikr.port.Mailer;
 
 /** Builds the mailer {@code MAIL_CLIENT} chose, once per cold start. */

@@ -1,8 +1,8 @@
 package dev.ikr.wiring;
 
-import dev.ikr.aws.AwsClients;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ikr.aws.AwsClients;
 import dev.ikr.message.MessageRenderer;
 import java.util.Map;
 

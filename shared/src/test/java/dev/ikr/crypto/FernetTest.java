@@ -1,10 +1,10 @@
 package dev.ikr.crypto;
 
-import dev.ikr.domain.EncryptionKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.ikr.domain.EncryptionKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,6 +1,5 @@
 package dev.ikr.mail;
 
-import dev.ikr.domain.MailMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -14,6 +13,7 @@ import dev.ikr.aws.SsmSecretParameters;
 import dev.ikr.config.MailConfig.SmtpProtocol;
 import dev.ikr.config.MailConfig.SmtpSettings;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.MailMessage;
 import dev.ikr.testbed.Moto;
 import dev.ikr.testbed.MotoExtension;
 import dev.ikr.testbed.TestAccount;

@@ -1,10 +1,10 @@
 package dev.ikr.message;
 
-import dev.ikr.domain.MailMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.MailMessage;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

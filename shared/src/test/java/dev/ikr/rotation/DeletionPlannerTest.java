@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ikr.domain.AccessKey;
-import dev.ikr.domain.DeletionDecision;
 import dev.ikr.domain.DeletionDecision.AlreadyGone;
 import dev.ikr.domain.DeletionDecision.Cancel;
 import dev.ikr.domain.DeletionDecision.Delete;
 import dev.ikr.domain.DeletionDecision.Ignore;
 import dev.ikr.domain.DeletionDecision.Park;
 import dev.ikr.domain.DeletionDecision.Retry;
+import dev.ikr.domain.DeletionDecision;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.KeyStatus;
 import dev.ikr.domain.RecordState;

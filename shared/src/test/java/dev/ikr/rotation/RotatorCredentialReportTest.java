@@ -1,10 +1,5 @@
 package dev.ikr.rotation;
 
-import dev.ikr.testing.InMemoryAccount;
-import dev.ikr.testing.RecordingMailer;
-import dev.ikr.testing.InMemorySecretStore;
-import dev.ikr.testing.InMemoryPendingDeletions;
-import dev.ikr.testing.InMemoryIdentityDirectory;
 import static dev.ikr.testing.InMemoryAccount.oldKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +11,11 @@ import dev.ikr.domain.RotationRecord;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.rotation.Rotator.Mode;
 import dev.ikr.testbed.LogCapture;
+import dev.ikr.testing.InMemoryAccount;
+import dev.ikr.testing.InMemoryIdentityDirectory;
+import dev.ikr.testing.InMemoryPendingDeletions;
+import dev.ikr.testing.InMemorySecretStore;
+import dev.ikr.testing.RecordingMailer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

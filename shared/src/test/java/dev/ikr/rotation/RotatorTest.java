@@ -1,26 +1,26 @@
 package dev.ikr.rotation;
 
-import dev.ikr.testing.InMemoryAccount;
-import dev.ikr.testing.RecordingMailer;
-import dev.ikr.testing.InMemorySecretStore;
-import dev.ikr.testing.InMemoryPendingDeletions;
-import dev.ikr.testing.InMemoryIdentityDirectory;
-import static dev.ikr.testing.InMemoryAccount.oldKey;
 import static dev.ikr.testing.InMemoryAccount.mailOf;
+import static dev.ikr.testing.InMemoryAccount.oldKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ikr.domain.EncryptionKey;
 import dev.ikr.crypto.Fernet;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.EncryptionKey;
 import dev.ikr.domain.KeyStatus;
+import dev.ikr.domain.MailMessage;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationPolicy;
 import dev.ikr.domain.RotationRecord;
-import dev.ikr.domain.MailMessage;
 import dev.ikr.message.MessageRenderer;
-import dev.ikr.testing.InMemoryIdentityDirectory.Operation;
 import dev.ikr.rotation.Rotator.Mode;
 import dev.ikr.testbed.LogCapture;
+import dev.ikr.testing.InMemoryAccount;
+import dev.ikr.testing.InMemoryIdentityDirectory.Operation;
+import dev.ikr.testing.InMemoryIdentityDirectory;
+import dev.ikr.testing.InMemoryPendingDeletions;
+import dev.ikr.testing.InMemorySecretStore;
+import dev.ikr.testing.RecordingMailer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.ikr.aws.AwsClients;
-import dev.ikr.wiring.Priming;
 import dev.ikr.message.MessageRenderer;
+import dev.ikr.wiring.Priming;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

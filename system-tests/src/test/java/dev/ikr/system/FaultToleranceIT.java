@@ -1,8 +1,5 @@
 package dev.ikr.system;
 
-import dev.ikr.cli.Expiry;
-import dev.ikr.cli.StreamEvents;
-import dev.ikr.cli.TableStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,15 +7,18 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ikr.aws.AwsClients;
+import dev.ikr.cli.Expiry;
+import dev.ikr.cli.StreamEvents;
+import dev.ikr.cli.TableStream;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.destructor.DestructorHandler;
 import dev.ikr.local.LocalContext;
 import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
-import dev.ikr.testbed.FaultProxy;
 import dev.ikr.testbed.FaultProxy.Exchange;
 import dev.ikr.testbed.FaultProxy.Fault;
+import dev.ikr.testbed.FaultProxy;
 import dev.ikr.testbed.LogCapture;
 import dev.ikr.testbed.Moto;
 import dev.ikr.testbed.MotoExtension;

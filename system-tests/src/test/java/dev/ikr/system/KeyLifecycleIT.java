@@ -1,11 +1,11 @@
 package dev.ikr.system;
 
-import dev.ikr.cli.Expiry;
-import dev.ikr.cli.StreamEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.ikr.aws.AwsClients;
+import dev.ikr.cli.Expiry;
+import dev.ikr.cli.StreamEvents;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.destructor.DestructorHandler;

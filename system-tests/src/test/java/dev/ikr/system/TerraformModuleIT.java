@@ -1,12 +1,12 @@
 package dev.ikr.system;
 
-import dev.ikr.cli.Expiry;
-import dev.ikr.cli.TerraformDeploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ikr.aws.AwsClients;
+import dev.ikr.cli.Expiry;
+import dev.ikr.cli.TerraformDeploy;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.destructor.DestructorHandler;
@@ -14,10 +14,6 @@ import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
 import dev.ikr.testbed.FaultInjector;
 import dev.ikr.testbed.Moto;
-import java.time.Duration;
-import java.time.Instant;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.iam.model.DeleteAccessKeyRequest;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -63,7 +61,9 @@ import software.amazon.awssdk.services.dynamodb.model.SSEStatus;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.DeleteAccessKeyRequest;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
