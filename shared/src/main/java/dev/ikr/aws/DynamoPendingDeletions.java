@@ -125,6 +125,23 @@ public final class DynamoPendingDeletions implements PendingDeletions {
         }
     }
 
+    @Override
+    public void clearStale(RotationRecord pending) {
+        try {
+            dynamoDb.deleteItem(request -> request
+                    .tableName(table)
+                    .key(RotationTableItems.key(pending.user(), pending.oldKeyId()))
+                    .conditionExpression("#state = :pending AND #deleteOn = :deleteOn")
+                    .expressionAttributeNames(Map.of("#state", RotationTableItems.STATE,
+                            "#deleteOn", RotationTableItems.DELETE_ON))
+                    .expressionAttributeValues(Map.of(
+                            ":pending", s(RecordState.PENDING_DELETION.attributeValue()),
+                            ":deleteOn", RotationTableItems.toItem(pending).get(RotationTableItems.DELETE_ON))));
+        } catch (ConditionalCheckFailedException changed) {
+            // already gone or changed meanwhile: nothing stale of ours to remove
+        }
+    }
+
     /** Updates an intent; fails if the record is gone or is no longer an intent. */
     private void update(String user, String oldKeyId, String expression, Map<String, String> names,
             Map<String, AttributeValue> values) {

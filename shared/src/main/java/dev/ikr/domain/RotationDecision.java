@@ -1,12 +1,27 @@
 package dev.ikr.domain;
 
+import java.util.List;
 import java.util.Optional;
 
 /** What the planner decided for one user. The orchestrator switches over it exhaustively. */
 public sealed interface RotationDecision {
 
-    /** Create a new key for {@code oldKey}'s user, mail it, and schedule {@code oldKey} for deletion. */
-    record Rotate(AccessKey oldKey, RotationPolicy policy) implements RotationDecision {
+    /**
+     * Create a new key for {@code oldKey}'s user, mail it, and schedule {@code oldKey} for deletion.
+     *
+     * @param staleFirst pending deletions of keys that are already gone (deleted by hand): they are cleared
+     *     first, so that their expiry can never delete the decryption key of this rotation's mail
+     */
+    record Rotate(AccessKey oldKey, RotationPolicy policy, List<RotationRecord> staleFirst)
+            implements RotationDecision {
+
+        public Rotate {
+            staleFirst = List.copyOf(staleFirst);
+        }
+
+        public Rotate(AccessKey oldKey, RotationPolicy policy) {
+            this(oldKey, policy, List.of());
+        }
     }
 
     /**

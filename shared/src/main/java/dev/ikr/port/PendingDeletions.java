@@ -36,6 +36,12 @@ public interface PendingDeletions {
     /** Whether the old key is recorded as pending deletion in favour of {@code newKeyId} (a write whose reply was lost). */
     boolean isScheduled(String user, String oldKeyId, String newKeyId);
 
+    /**
+     * Removes a pending deletion whose old key is already gone, before the user is rotated again; only if it is
+     * still that pending deletion (same state and {@code delete_on}), so a concurrent change wins.
+     */
+    void clearStale(RotationRecord pending);
+
     /** Removes an intent (and only an intent) after a rollback or a repair. */
     void removeIntent(String user, String oldKeyId);
 }

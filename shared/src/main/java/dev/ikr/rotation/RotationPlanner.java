@@ -55,7 +55,10 @@ public final class RotationPlanner {
             return new Skip(SkipReason.NOT_DUE, "key " + key.id() + " is " + age + " days old; it is rotated at "
                     + policy.rotateAfterDays() + " days");
         }
-        return new Rotate(key, policy);
+        return new Rotate(key, policy, records.stream()
+                .filter(stale -> stale.state() == RecordState.PENDING_DELETION)
+                .filter(stale -> keys.stream().noneMatch(existing -> existing.id().equals(stale.oldKeyId())))
+                .toList());
     }
 
     private static RotationDecision repair(RotationRecord intent, List<AccessKey> keys) {

@@ -128,7 +128,7 @@ final class UserRotation {
 
     private UserOutcome rotate(String user, UserSettings settings, Rotate rotate, Optional<Repaired> repaired,
             AccountForMails account, Instant now) {
-        String before = Repaired.prefix(repaired);
+        String before = Repaired.prefix(repaired) + clearStale(rotate.staleFirst());
         String oldKeyId = rotate.oldKey().id();
         try {
             pendingDeletions.recordIntent(RotationRecord.intent(user, oldKeyId, settings.email(), now));
@@ -165,6 +165,20 @@ final class UserRotation {
                 + rotate.oldKey().ageInDays(now) + " days old; new key mailed to " + settings.email()
                 + "; old key deleted on " + MessageRenderer.mailDate(deleteOn),
                 Optional.of(oldKeyId), Optional.of(newKey.id()));
+    }
+
+    /**
+     * Removes the pending deletions of keys already gone: left in the table, their expiry would delete the user's
+     * SSM decryption key, which from this rotation on protects the new key's mail.
+     */
+    private String clearStale(List<RotationRecord> stale) {
+        if (stale.isEmpty()) {
+            return "";
+        }
+        stale.forEach(pendingDeletions::clearStale);
+        return "the pending deletion of key" + (stale.size() == 1 ? " " : "s ")
+                + String.join(", ", stale.stream().map(RotationRecord::oldKeyId).toList())
+                + ", already deleted by hand, was cleared; then ";
     }
 
     /** A failed schedule write may still have landed (a lost reply): then the rotation is complete. */

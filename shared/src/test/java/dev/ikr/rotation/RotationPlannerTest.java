@@ -182,12 +182,14 @@ class RotationPlannerTest {
     }
 
     @Test
-    void ignoresRecordsOfKeysThatNoLongerExist() {
+    void rotates_clearingFirstThePendingDeletionsOfKeysThatNoLongerExist() {
         AccessKey current = active(SECOND, 90);
-        List<RotationRecord> stale = List.of(record(OLD, RecordState.PENDING_DELETION),
+        RotationRecord stalePending = record(OLD, RecordState.PENDING_DELETION);
+        List<RotationRecord> stale = List.of(stalePending,
                 record("AKIAGONEKEY000000002", RecordState.NEEDS_ATTENTION));
 
-        assertThat(decide(List.of(current), stale)).isEqualTo(new Rotate(current, POLICY));
+        assertThat(decide(List.of(current), stale)).as("a record without a TTL never deletes anything: it stays")
+                .isEqualTo(new Rotate(current, POLICY, List.of(stalePending)));
     }
 
     @Test

@@ -117,6 +117,24 @@ class RotatorTest {
     }
 
     @Test
+    void clearsThePendingDeletionOfAKeyAlreadyDeletedByHand_beforeRotatingAgain() {
+        enrol(ALICE, 90);
+        String goneKey = "AKIAGONEALICE0000000";
+        RotationRecord stale = RotationRecord.intent(ALICE, goneKey, EmailAddress.of(ALICE_MAIL),
+                NOW.minus(Duration.ofDays(90))).scheduled(OLD, NOW.plus(Duration.ofDays(2)));
+        table.put(stale);
+
+        UserOutcome outcome = outcome(apply(), ALICE);
+
+        assertThat(outcome.action()).isEqualTo(Action.ROTATED);
+        assertThat(outcome.reason()).startsWith("the pending deletion of key " + goneKey
+                + ", already deleted by hand, was cleared; then key " + OLD);
+        assertThat(table.find(ALICE, goneKey)).as("its expiry would delete this rotation's decryption key").isEmpty();
+        assertThat(journal.getFirst()).isEqualTo("clearStale alice " + goneKey);
+        assertThat(table.find(ALICE, OLD).orElseThrow().state()).isEqualTo(RecordState.PENDING_DELETION);
+    }
+
+    @Test
     void schedulesTheOldKeyForDeletion_deleteAfterDaysAfterTheRun() {
         enrol(ALICE, 90);
 

@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
  */
 public final class InMemoryPendingDeletions implements PendingDeletions {
 
-    public enum Operation { ALL, RECORD_INTENT, RECORD_NEW_KEY, SCHEDULE_DELETION, PUT_BACK, REMOVE_INTENT }
+    public enum Operation { ALL, RECORD_INTENT, RECORD_NEW_KEY, SCHEDULE_DELETION, PUT_BACK, REMOVE_INTENT, CLEAR_STALE }
 
     private record Key(String user, String oldKeyId) {
     }
@@ -121,6 +121,19 @@ public final class InMemoryPendingDeletions implements PendingDeletions {
         put(record);
         journal.add("putBack " + record.user());
         checkAfterWrite(Operation.PUT_BACK);
+    }
+
+    @Override
+    public synchronized void clearStale(RotationRecord pending) {
+        check(Operation.CLEAR_STALE);
+        Key key = new Key(pending.user(), pending.oldKeyId());
+        RotationRecord record = records.get(key);
+        if (record != null && record.state() == RecordState.PENDING_DELETION
+                && record.deleteOn().equals(pending.deleteOn())) {
+            records.remove(key);
+            journal.add("clearStale " + pending.user() + " " + pending.oldKeyId());
+        }
+        checkAfterWrite(Operation.CLEAR_STALE);
     }
 
     @Override

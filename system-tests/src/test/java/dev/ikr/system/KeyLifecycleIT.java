@@ -8,7 +8,9 @@ import dev.ikr.cli.Expiry;
 import dev.ikr.cli.StreamEvents;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.config.RotatorConfig;
+import dev.ikr.crypto.Fernet;
 import dev.ikr.destructor.DestructorHandler;
+import dev.ikr.domain.EncryptionKey;
 import dev.ikr.local.LocalContext;
 import dev.ikr.rotator.RotatorHandler;
 import dev.ikr.testbed.FaultInjector;
@@ -16,6 +18,7 @@ import dev.ikr.testbed.LogCapture;
 import dev.ikr.testbed.Moto;
 import dev.ikr.testbed.MotoExtension;
 import dev.ikr.testbed.TestAccount;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +26,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -100,6 +105,29 @@ class KeyLifecycleIT {
         assertThat(account.items()).isEmpty();
         assertThat(account.keyIds("carol")).hasSize(1);
         assertThat(logs.all()).contains("already_gone");
+    }
+
+    @Test
+    void aStalePendingDeletion_isClearedBeforeTheNextRotation_soTheNewestMailStaysDecryptableUntilItsOwnDate() {
+        String first = rotatedUser("erin");
+        String second = otherKey("erin", first);
+        account.deleteKey("erin", first);
+        Instant rotatedAgainAt = rotatedAt.plus(Duration.ofDays(1));
+
+        new RotatorHandler(RotatorConfig.from(env(Map.of())), clients, clockAt(rotatedAgainAt))
+                .handleRequest(Map.of(), context());
+
+        String third = otherKey("erin", second);
+        assertThat(account.item("erin", first)).as("the stale pending deletion").isEmpty();
+        assertThat(account.item("erin", second).orElseThrow().get("state").s()).isEqualTo("pending_deletion");
+        Map<String, Object> atTheFirstDate = expire(afterDeletionDate.minus(Duration.ofHours(12)), Map.of());
+        assertThat(expired(atTheFirstDate)).isEmpty();
+        assertThat(decryptedKeyIdOfTheLastMailTo("erin")).as("the newest mail still decrypts").isEqualTo(third);
+
+        expire(rotatedAgainAt.plus(Duration.ofDays(6)), Map.of());
+
+        assertThat(account.keyIds("erin")).containsExactly(third);
+        assertThat(account.parameter("/ikr/secret/iam/erin")).isEmpty();
     }
 
     @Test
@@ -227,6 +255,16 @@ class KeyLifecycleIT {
                 .handleRequest(Map.of(), context());
         assertThat(account.keyIds(user)).hasSize(2);
         return oldKey;
+    }
+
+    /** The access key id in the last new-key mail to {@code user}, decrypted with the key in SSM now. */
+    private String decryptedKeyIdOfTheLastMailTo(String user) {
+        String body = account.sentMailsTo(user + "@example.com").stream()
+                .filter(mail -> mail.subject().contains("new AWS access key")).reduce((a, b) -> b).orElseThrow().body();
+        Matcher token = Pattern.compile("--access-key (\\S+)").matcher(body);
+        assertThat(token.find()).as("an encrypted key id in the mail").isTrue();
+        EncryptionKey key = EncryptionKey.fromEncoded(account.parameter("/ikr/secret/iam/" + user).orElseThrow());
+        return new Fernet(Clock.systemUTC(), new SecureRandom()).decrypt(key, token.group(1));
     }
 
     private String otherKey(String user, String key) {
