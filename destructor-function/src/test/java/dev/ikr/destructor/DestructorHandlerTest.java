@@ -25,6 +25,7 @@ import dev.ikr.port.IdentityDirectory;
 import dev.ikr.port.Mailer;
 import dev.ikr.port.PendingDeletions;
 import dev.ikr.port.SecretStore;
+import dev.ikr.port.SecretStore.UserKeyDeletion;
 import dev.ikr.rotation.Destructor;
 import java.time.Clock;
 import java.time.Duration;
@@ -295,6 +296,11 @@ class DestructorHandlerTest {
         }
 
         @Override
+        public void clearStale(RotationRecord pending) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void removeIntent(String user, String oldKeyId) {
             throw new UnsupportedOperationException();
         }
@@ -306,7 +312,7 @@ class DestructorHandlerTest {
         final Set<String> users = ConcurrentHashMap.newKeySet();
 
         @Override
-        public void putUserKey(String user, EncryptionKey key) {
+        public void putUserKey(String user, EncryptionKey key, String deliveredKeyId) {
             users.add(user);
         }
 
@@ -316,8 +322,8 @@ class DestructorHandlerTest {
         }
 
         @Override
-        public void deleteUserKey(String user) {
-            users.remove(user);
+        public UserKeyDeletion deleteUserKey(String user, Optional<String> deliveredKeyId) {
+            return users.remove(user) ? UserKeyDeletion.DELETED : UserKeyDeletion.ABSENT;
         }
     }
 

@@ -11,6 +11,9 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 /** Per-user encryption keys as SSM SecureString parameters. */
 public final class SsmSecretStore implements SecretStore {
 
+    /** How a parameter's description names the access key whose mail it decrypts. */
+    static final String DESCRIPTION_PREFIX = "IKR: decrypts the mail that delivered access key ";
+
     private final SsmClient ssm;
 
     public SsmSecretStore(SsmClient ssm) {
@@ -18,10 +21,10 @@ public final class SsmSecretStore implements SecretStore {
     }
 
     @Override
-    public void putUserKey(String user, EncryptionKey key) {
+    public void putUserKey(String user, EncryptionKey key, String deliveredKeyId) {
         ssm.putParameter(request -> request
                 .name(SecretParameterName.forUser(user))
-                .description("IKR: decrypts the access key mailed to " + user)
+                .description(DESCRIPTION_PREFIX + deliveredKeyId + " to " + user)
                 .type(ParameterType.SECURE_STRING)
                 .value(key.encoded())
                 .overwrite(true));
@@ -40,11 +43,32 @@ public final class SsmSecretStore implements SecretStore {
     }
 
     @Override
-    public void deleteUserKey(String user) {
-        try {
-            ssm.deleteParameter(request -> request.name(SecretParameterName.forUser(user)));
-        } catch (ParameterNotFoundException alreadyGone) {
-            // absent counts as deleted
+    public UserKeyDeletion deleteUserKey(String user, Optional<String> deliveredKeyId) {
+        String name = SecretParameterName.forUser(user);
+        var found = ssm.describeParameters(request -> request.parameterFilters(filter -> filter
+                .key("Name").option("Equals").values(name))).parameters();
+        if (found.isEmpty()) {
+            return UserKeyDeletion.ABSENT;
         }
+        Optional<String> noted = notedKeyId(found.getFirst().description());
+        if (noted.isPresent() && !noted.equals(deliveredKeyId)) {
+            return UserKeyDeletion.KEPT_FOR_ANOTHER_ROTATION;
+        }
+        try {
+            ssm.deleteParameter(request -> request.name(name));
+            return UserKeyDeletion.DELETED;
+        } catch (ParameterNotFoundException alreadyGone) {
+            return UserKeyDeletion.ABSENT;
+        }
+    }
+
+    /** The access key id a parameter's description names; none in parameters written before IKR noted it. */
+    static Optional<String> notedKeyId(String description) {
+        if (description == null || !description.startsWith(DESCRIPTION_PREFIX)) {
+            return Optional.empty();
+        }
+        String rest = description.substring(DESCRIPTION_PREFIX.length());
+        int end = rest.indexOf(' ');
+        return Optional.of(end < 0 ? rest : rest.substring(0, end)).filter(id -> !id.isBlank());
     }
 }

@@ -25,6 +25,7 @@ import dev.ikr.port.IdentityDirectory;
 import dev.ikr.port.Mailer;
 import dev.ikr.port.PendingDeletions;
 import dev.ikr.port.SecretStore;
+import dev.ikr.port.SecretStore.UserKeyDeletion;
 import dev.ikr.rotation.DeletionOutcome.Result;
 import dev.ikr.util.Parallel;
 import java.time.Clock;
@@ -142,20 +143,24 @@ public final class Destructor {
         return planner.afterFailure(record, "deleting the key failed: " + describe(e), true, clock.instant());
     }
 
-    /** After the key is gone: its SSM decryption key, the owner's mail, and the outcome. */
+    /**
+     * After the key is gone: its SSM decryption key (only if it belongs to this rotation: a later rotation's stays),
+     * the owner's mail, and the outcome.
+     */
     private DeletionOutcome cleanUp(String eventId, RotationRecord record, boolean deletedNow,
             AccountForMails account) {
         String parameter = SecretParameterName.forUser(record.user());
+        Optional<UserKeyDeletion> userKey = Optional.empty();
         Optional<String> parameterFailure = Optional.empty();
         if (options.encryptKeyPair()) {
             try {
-                secretStore.deleteUserKey(record.user());
+                userKey = Optional.of(secretStore.deleteUserKey(record.user(), record.newKeyId()));
             } catch (RuntimeException e) {
                 parameterFailure = Optional.of(describe(e));
             }
         }
+        boolean parameterDeleted = userKey.equals(Optional.of(UserKeyDeletion.DELETED));
         if (deletedNow) {
-            boolean parameterDeleted = options.encryptKeyPair() && parameterFailure.isEmpty();
             sendQuietly(record, "key-deleted", () -> new KeyDeletedMail(owner(record), account.get(), record.user(),
                     record.oldKeyId(), record.newKeyId(), parameterDeleted ? Optional.of(parameter) : Optional.empty()));
         }
@@ -163,12 +168,17 @@ public final class Destructor {
             return carryOut(eventId, planner.afterFailure(record, "the key is deleted but its SSM decryption key "
                     + parameter + " could not be: " + parameterFailure.get(), false, clock.instant()), account);
         }
+        String decryptionKey = userKey.map(found -> switch (found) {
+            case DELETED -> " with its SSM decryption key";
+            case ABSENT -> "";
+            case KEPT_FOR_ANOTHER_ROTATION -> "; the SSM decryption key " + parameter
+                    + " belongs to a later rotation and is kept";
+        }).orElse("");
         if (!deletedNow) {
             return DeletionOutcome.of(eventId, Result.ALREADY_GONE, record,
-                    "the key was already gone: nothing left to delete");
+                    "the key was already gone: nothing left to delete" + decryptionKey);
         }
-        return DeletionOutcome.of(eventId, Result.DELETED, record, "key deleted"
-                + (options.encryptKeyPair() ? " with its SSM decryption key" : "") + "; owner told");
+        return DeletionOutcome.of(eventId, Result.DELETED, record, "key deleted" + decryptionKey + "; owner told");
     }
 
     /** Writes the record back with a later {@code delete_on}: its expiry brings it back to this function. */

@@ -54,7 +54,7 @@ final class KeyDelivery {
             return new NewKeyMail.Plain(newKey.secret());
         }
         EncryptionKey key = EncryptionKey.generate(random);
-        secretStore.putUserKey(user, key);
+        secretStore.putUserKey(user, key, newKey.id());
         String encryptedAccessKey = fernet.encrypt(key, newKey.id());
         String encryptedSecretKey = fernet.encrypt(key, newKey.secret());
         return new NewKeyMail.Encrypted(encryptedAccessKey, encryptedSecretKey, SecretParameterName.forUser(user),

@@ -91,7 +91,7 @@ class DestructorTest {
         directory.user(user, Map.of("IKR:EMAIL", mailOf(user)))
                 .key(user, oldKey(user), KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(95)))
                 .key(user, newKey(user), KeyStatus.ACTIVE, STARTED);
-        secretStore.putUserKey(user, EncryptionKey.generate(new SecureRandom()));
+        secretStore.putUserKey(user, EncryptionKey.generate(new SecureRandom()), newKey(user));
     }
 
     private Destructor destructor(boolean encrypt, int maxConcurrency, IdentityDirectory iam) {
@@ -188,7 +188,33 @@ class DestructorTest {
         assertThat(outcome.result()).isEqualTo(Result.ALREADY_GONE);
         assertThat(mailer.sent()).isEmpty();
         assertThat(table.all()).isEmpty();
-        assertThat(journal).containsExactly("deleteUserKey alice");
+        assertThat(journal).as("no decryption key was stored").isEmpty();
+    }
+
+    @Test
+    void keepsTheDecryptionKeyOfALaterRotation_whenFinishingAnEarlierOne() {
+        rotated(ALICE);
+        directory.deleteAccessKey(ALICE, OLD);
+        secretStore.putUserKey(ALICE, EncryptionKey.generate(new SecureRandom()), "AKIALATERALICE000000");
+        journal.clear();
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.ALREADY_GONE);
+        assertThat(outcome.reason()).contains("belongs to a later rotation and is kept");
+        assertThat(secretStore.stored()).as("the later mail stays decryptable").containsKey(ALICE);
+        assertThat(journal).containsExactly("keepUserKey alice");
+    }
+
+    @Test
+    void deletesADecryptionKeyThatNamesNoAccessKey_asTheOriginalProjectWroteThem() {
+        rotated(ALICE);
+        secretStore.putLegacyUserKey(ALICE, EncryptionKey.generate(new SecureRandom()));
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.DELETED);
+        assertThat(secretStore.stored()).doesNotContainKey(ALICE);
     }
 
     // ---- never the last working key -----------------------------------------------------------
@@ -197,7 +223,7 @@ class DestructorTest {
     void keepsTheUsersOnlyKey_parksTheRecordForAPerson_andMailsTheOwner() {
         directory.user(ALICE, Map.of("IKR:EMAIL", ALICE_MAIL))
                 .key(ALICE, OLD, KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(95)));
-        secretStore.putUserKey(ALICE, EncryptionKey.generate(new SecureRandom()));
+        secretStore.putUserKey(ALICE, EncryptionKey.generate(new SecureRandom()), NEW);
 
         DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
 
