@@ -24,8 +24,8 @@ import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
 import dev.ikr.port.Mailer;
 import dev.ikr.port.PendingDeletions;
-import dev.ikr.port.SecretStore;
 import dev.ikr.port.SecretStore.UserKeyDeletion;
+import dev.ikr.port.SecretStore;
 import dev.ikr.rotation.Destructor;
 import java.time.Clock;
 import java.time.Duration;
@@ -220,6 +220,11 @@ class DestructorHandlerTest {
 
         synchronized List<String> keyIds(String user) {
             return keys.getOrDefault(user, List.of()).stream().map(AccessKey::id).toList();
+        }
+
+        @Override
+        public Optional<IamUser> user(String name) {
+            return Optional.of(new IamUser(name, Map.of("IKR:EMAIL", name + "@example.com")));
         }
 
         @Override

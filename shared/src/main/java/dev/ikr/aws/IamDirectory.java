@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -63,6 +64,16 @@ public final class IamDirectory implements IdentityDirectory {
                         .filter(EntityType.USER)
                         .maxItems(USERS_PER_PAGE))
                 .forEach(page -> page.userDetailList().forEach(user -> consumer.accept(toUser(user))));
+    }
+
+    @Override
+    public Optional<IamUser> user(String name) {
+        try {
+            var user = iam.getUser(request -> request.userName(name)).user();
+            return Optional.of(new IamUser(user.userName(), tagsOf(user.tags())));
+        } catch (NoSuchEntityException gone) {
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -160,11 +171,15 @@ public final class IamDirectory implements IdentityDirectory {
     }
 
     private static IamUser toUser(UserDetail detail) {
-        var tags = new LinkedHashMap<String, String>();
-        for (Tag tag : detail.tags()) {
-            tags.put(tag.key(), tag.value());
+        return new IamUser(detail.userName(), tagsOf(detail.tags()));
+    }
+
+    private static Map<String, String> tagsOf(List<Tag> tags) {
+        var byKey = new LinkedHashMap<String, String>();
+        for (Tag tag : tags) {
+            byKey.put(tag.key(), tag.value());
         }
-        return new IamUser(detail.userName(), tags);
+        return byKey;
     }
 
     private static AccessKey toAccessKey(AccessKeyMetadata metadata) {

@@ -14,6 +14,9 @@ public interface IdentityDirectory {
     /** Hands every IAM user with its tags to {@code consumer}, a page at a time. */
     void forEachUser(Consumer<IamUser> consumer);
 
+    /** The user with its tags, as IAM has it now; empty if the user no longer exists. */
+    Optional<IamUser> user(String name);
+
     /** The user's access keys, oldest first; none if the user no longer exists. */
     List<AccessKey> accessKeys(String user);
 

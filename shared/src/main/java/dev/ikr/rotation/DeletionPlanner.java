@@ -7,6 +7,7 @@ import dev.ikr.domain.DeletionDecision.Delete;
 import dev.ikr.domain.DeletionDecision.Ignore;
 import dev.ikr.domain.DeletionDecision.Park;
 import dev.ikr.domain.DeletionDecision.Retry;
+import dev.ikr.domain.IamUser;
 import dev.ikr.domain.DeletionDecision;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
@@ -53,22 +54,45 @@ public final class DeletionPlanner {
         return Optional.empty();
     }
 
-    /** Given the user's keys now, what becomes of an expired pending deletion. */
-    public DeletionDecision decide(RotationRecord record, List<AccessKey> keys) {
-        Optional<AccessKey> target = keys.stream().filter(key -> key.id().equals(record.oldKeyId())).findFirst();
-        if (target.isEmpty()) {
+    /**
+     * Given the user and its keys now, what becomes of an expired pending deletion. The record alone never deletes
+     * a key: IAM must corroborate it. The user still takes part in rotation (it carries {@code IKR:EMAIL}), the key
+     * the record says was delivered in its place exists and is active, and the old key is not the user's last
+     * active key. Otherwise the key is kept and the record parked for a person.
+     *
+     * @param user the user as IAM has it now; empty when it no longer exists
+     */
+    public DeletionDecision decide(RotationRecord record, Optional<IamUser> user, List<AccessKey> keys) {
+        String oldKeyId = record.oldKeyId();
+        if (keys.stream().noneMatch(key -> key.id().equals(oldKeyId))) {
             return new AlreadyGone(record);
         }
-        boolean anotherActiveKey = keys.stream()
-                .anyMatch(key -> !key.id().equals(record.oldKeyId()) && key.isActive());
-        if (anotherActiveKey) {
-            return new Delete(record);
+        if (user.isEmpty() || !user.get().isEnrolled()) {
+            return park(record, "the user no longer carries the " + IamUser.EMAIL_TAG + " tag: IKR deletes keys only"
+                    + " of the users it rotates, so key " + oldKeyId + " is kept");
         }
-        String reason = keys.size() == 1
-                ? "key " + record.oldKeyId() + " is the user's only key: deleting it would leave the user"
-                        + " without access"
-                : "the user's other key is inactive: deleting " + record.oldKeyId()
-                        + " would leave the user without a working key";
+        if (record.newKeyId().isEmpty() || record.newKeyId().get().equals(oldKeyId)) {
+            return park(record, "the record names no key delivered in place of " + oldKeyId
+                    + " (a record IKR did not write): the key is kept");
+        }
+        String newKeyId = record.newKeyId().get();
+        Optional<AccessKey> delivered = keys.stream().filter(key -> key.id().equals(newKeyId)).findFirst();
+        if (delivered.isEmpty() || !delivered.get().isActive()) {
+            boolean anotherActiveKey = keys.stream().anyMatch(key -> !key.id().equals(oldKeyId) && key.isActive());
+            return park(record, keys.size() == 1
+                    ? "key " + oldKeyId + " is the user's only key: deleting it would leave the user without access"
+                    : !anotherActiveKey
+                            ? "the user's other key is inactive: deleting " + oldKeyId
+                                    + " would leave the user without a working key"
+                            : "the key delivered in place of " + oldKeyId + ", " + newKeyId + ", is "
+                                    + (delivered.isEmpty() ? "gone" : "inactive") + ": deleting " + oldKeyId
+                                    + " could leave the user without the key they were sent");
+        }
+        // the delivered key is active and is not the old key: the old key is not the last active one
+        return new Delete(record);
+    }
+
+    private static Park park(RotationRecord record, String reason) {
         return new Park(record.parked(reason), reason, true);
     }
 

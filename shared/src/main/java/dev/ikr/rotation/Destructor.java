@@ -10,6 +10,7 @@ import dev.ikr.domain.DeletionDecision.Park;
 import dev.ikr.domain.DeletionDecision.Retry;
 import dev.ikr.domain.DeletionDecision;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.IamUser;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.SecretParameterName;
 import dev.ikr.domain.StreamChange.Malformed;
@@ -36,7 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The deletion use case, fed by the table's stream: the {@link DeletionPlanner} decides, this carries the
@@ -106,37 +107,70 @@ public final class Destructor {
 
     private DeletionOutcome removed(Removed removed, AccountForMails account) {
         RotationRecord record = removed.record();
+        Optional<DeletionDecision> early = planner.beforeListingKeys(removed);
+        if (early.isPresent()) {
+            return carryOut(removed.eventId(), early.get(), Audience.recorded(record, account));
+        }
+        Optional<IamUser> user;
         DeletionDecision decision;
         try {
-            decision = planner.beforeListingKeys(removed)
-                    .orElseGet(() -> planner.decide(record, directory.accessKeys(record.user())));
+            user = directory.user(record.user());
+            decision = planner.decide(record, user, directory.accessKeys(record.user()));
         } catch (RuntimeException e) {
-            decision = keyDeletionFailed(record, e);
+            return carryOut(removed.eventId(), keyDeletionFailed(record, e),
+                    Audience.recorded(record, account));
         }
-        return carryOut(removed.eventId(), decision, account);
+        return carryOut(removed.eventId(), decision, Audience.current(user, account));
     }
 
-    private DeletionOutcome carryOut(String eventId, DeletionDecision decision, AccountForMails account) {
+    /**
+     * Who the mails about one record go to, and the account they name. The owner is the user's current
+     * {@code IKR:EMAIL}; when IAM could not be read, the address recorded at the rotation; nobody when the user no
+     * longer carries the tag (a record alone never chooses an address).
+     */
+    private record Audience(Optional<EmailAddress> owner, AccountForMails account) {
+
+        /** IAM was not read (or could not be): the address recorded at the rotation. */
+        static Audience recorded(RotationRecord record, AccountForMails account) {
+            return new Audience(parse(record.email()), account);
+        }
+
+        /** The user's current {@code IKR:EMAIL}, if any. */
+        static Audience current(Optional<IamUser> user, AccountForMails account) {
+            return new Audience(user.flatMap(found -> found.tag(IamUser.EMAIL_TAG)).flatMap(Audience::parse),
+                    account);
+        }
+
+        private static Optional<EmailAddress> parse(String address) {
+            try {
+                return Optional.of(EmailAddress.of(address));
+            } catch (IllegalArgumentException unreadable) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private DeletionOutcome carryOut(String eventId, DeletionDecision decision, Audience audience) {
         return switch (decision) {
             case Ignore ignore -> DeletionOutcome.of(eventId, Result.IGNORED, ignore.record(), ignore.reason());
             case Cancel cancel -> DeletionOutcome.of(eventId, Result.CANCELLED, cancel.record(),
                     "the record was deleted by " + cancel.removedBy() + ", not by its TTL: the deletion is cancelled"
                             + " and the key is kept");
-            case Delete delete -> delete(eventId, delete.record(), account);
-            case AlreadyGone gone -> cleanUp(eventId, gone.record(), false, account);
+            case Delete delete -> delete(eventId, delete.record(), audience);
+            case AlreadyGone gone -> cleanUp(eventId, gone.record(), false, audience);
             case Retry retry -> retryLater(eventId, retry);
-            case Park park -> park(eventId, park, account);
+            case Park park -> park(eventId, park, audience);
         };
     }
 
-    private DeletionOutcome delete(String eventId, RotationRecord record, AccountForMails account) {
+    private DeletionOutcome delete(String eventId, RotationRecord record, Audience audience) {
         try {
             // listed a moment ago: "already gone" now means a retried call whose first attempt deleted it
             directory.deleteAccessKey(record.user(), record.oldKeyId());
         } catch (RuntimeException e) {
-            return carryOut(eventId, keyDeletionFailed(record, e), account);
+            return carryOut(eventId, keyDeletionFailed(record, e), audience);
         }
-        return cleanUp(eventId, record, true, account);
+        return cleanUp(eventId, record, true, audience);
     }
 
     private DeletionDecision keyDeletionFailed(RotationRecord record, RuntimeException e) {
@@ -147,8 +181,7 @@ public final class Destructor {
      * After the key is gone: its SSM decryption key (only if it belongs to this rotation: a later rotation's stays),
      * the owner's mail, and the outcome.
      */
-    private DeletionOutcome cleanUp(String eventId, RotationRecord record, boolean deletedNow,
-            AccountForMails account) {
+    private DeletionOutcome cleanUp(String eventId, RotationRecord record, boolean deletedNow, Audience audience) {
         String parameter = SecretParameterName.forUser(record.user());
         Optional<UserKeyDeletion> userKey = Optional.empty();
         Optional<String> parameterFailure = Optional.empty();
@@ -161,12 +194,13 @@ public final class Destructor {
         }
         boolean parameterDeleted = userKey.equals(Optional.of(UserKeyDeletion.DELETED));
         if (deletedNow) {
-            sendQuietly(record, "key-deleted", () -> new KeyDeletedMail(owner(record), account.get(), record.user(),
-                    record.oldKeyId(), record.newKeyId(), parameterDeleted ? Optional.of(parameter) : Optional.empty()));
+            sendQuietly(record, "key-deleted", audience, owner -> new KeyDeletedMail(owner, audience.account().get(),
+                    record.user(), record.oldKeyId(), record.newKeyId(),
+                    parameterDeleted ? Optional.of(parameter) : Optional.empty()));
         }
         if (parameterFailure.isPresent()) {
             return carryOut(eventId, planner.afterFailure(record, "the key is deleted but its SSM decryption key "
-                    + parameter + " could not be: " + parameterFailure.get(), false, clock.instant()), account);
+                    + parameter + " could not be: " + parameterFailure.get(), false, clock.instant()), audience);
         }
         String decryptionKey = userKey.map(found -> switch (found) {
             case DELETED -> " with its SSM decryption key";
@@ -195,7 +229,7 @@ public final class Destructor {
     }
 
     /** Writes the record back without a TTL and asks the owner to act. */
-    private DeletionOutcome park(String eventId, Park park, AccountForMails account) {
+    private DeletionOutcome park(String eventId, Park park, Audience audience) {
         RotationRecord record = park.parked();
         try {
             pendingDeletions.putBack(record);
@@ -203,24 +237,26 @@ public final class Destructor {
             return DeletionOutcome.of(eventId, Result.FAILED, record, park.reason()
                     + "; writing the record back failed (" + describe(e) + "): the stream delivers it again");
         }
-        sendQuietly(record, "action-needed", () -> new ActionNeededMail(owner(record), account.get(), record.user(),
-                record.oldKeyId(), record.newKeyId(), park.reason(), park.keyKept(),
+        sendQuietly(record, "action-needed", audience, owner -> new ActionNeededMail(owner, audience.account().get(),
+                record.user(), record.oldKeyId(), record.newKeyId(), park.reason(), park.keyKept(),
                 SecretParameterName.forUser(record.user())));
         return DeletionOutcome.of(eventId, Result.NEEDS_ATTENTION, record, park.reason()
                 + (park.keyKept() ? "; the key is kept" : "; a person must finish the clean-up"));
-    }
-
-    private static EmailAddress owner(RotationRecord record) {
-        return EmailAddress.of(record.email());
     }
 
     /**
      * Mails the owner; a failed mail (an unreadable address included) never undoes or repeats what was done, it
      * is logged.
      */
-    private void sendQuietly(RotationRecord record, String template, Supplier<Mail> mail) {
+    private void sendQuietly(RotationRecord record, String template, Audience audience,
+            Function<EmailAddress, Mail> mail) {
+        if (audience.owner().isEmpty()) {
+            LOG.error("owner not told", Map.of("user", record.user(), "keyId", record.oldKeyId(),
+                    "template", template, "reason", "the user carries no usable " + IamUser.EMAIL_TAG + " tag"));
+            return;
+        }
         try {
-            mailer.send(renderer.render(mail.get()));
+            mailer.send(renderer.render(mail.apply(audience.owner().get())));
         } catch (RuntimeException e) {
             LOG.error("owner not told", Map.of("user", record.user(), "keyId", record.oldKeyId(),
                     "template", template, "reason", describe(e)));

@@ -12,6 +12,7 @@ import dev.ikr.domain.DeletionDecision.Park;
 import dev.ikr.domain.DeletionDecision.Retry;
 import dev.ikr.domain.DeletionDecision;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.IamUser;
 import dev.ikr.domain.KeyStatus;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
@@ -19,6 +20,7 @@ import dev.ikr.domain.StreamChange.Removed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,45 +94,86 @@ class DeletionPlannerTest {
                 .containsInstanceOf(Cancel.class);
     }
 
-    // ---- given the keys ------------------------------------------------------------------------
+    // ---- given the user and its keys: IAM must corroborate the record ------------------------------
+
+    private static final Optional<IamUser> TAGGED = Optional.of(new IamUser(USER,
+            Map.of("IKR:EMAIL", "alice@example.com")));
+
+    private DeletionDecision decide(RotationRecord record, AccessKey... keys) {
+        return planner.decide(record, TAGGED, List.of(keys));
+    }
+
+    private static Park parked(DeletionDecision decision) {
+        assertThat(decision).isInstanceOf(Park.class);
+        Park park = (Park) decision;
+        assertThat(park.keyKept()).isTrue();
+        assertThat(park.parked().state()).isEqualTo(RecordState.NEEDS_ATTENTION);
+        assertThat(park.parked().deleteOn()).as("no TTL: nothing is deleted automatically").isEmpty();
+        assertThat(park.parked().reason()).contains(park.reason());
+        return park;
+    }
 
     @Test
-    void theOldKeyGoes_whenTheUserKeepsAnotherActiveKey() {
-        assertThat(planner.decide(pending(0), List.of(key(OLD, KeyStatus.ACTIVE), key(NEW, KeyStatus.ACTIVE))))
+    void theOldKeyGoes_whenTheKeyDeliveredInItsPlaceIsActive() {
+        assertThat(decide(pending(0), key(OLD, KeyStatus.ACTIVE), key(NEW, KeyStatus.ACTIVE)))
                 .isEqualTo(new Delete(pending(0)));
     }
 
     @ParameterizedTest
     @EnumSource(KeyStatus.class)
     void theOldKeyGoes_whateverItsOwnStatus(KeyStatus oldKeyStatus) {
-        assertThat(planner.decide(pending(0), List.of(key(OLD, oldKeyStatus), key(OTHER, KeyStatus.ACTIVE))))
-                .isInstanceOf(Delete.class);
+        assertThat(decide(pending(0), key(OLD, oldKeyStatus), key(NEW, KeyStatus.ACTIVE))).isInstanceOf(Delete.class);
     }
 
     @Test
     void aKeyNoLongerListed_isAlreadyGone() {
-        assertThat(planner.decide(pending(0), List.of(key(NEW, KeyStatus.ACTIVE)))).isEqualTo(new AlreadyGone(pending(0)));
-        assertThat(planner.decide(pending(0), List.of())).isEqualTo(new AlreadyGone(pending(0)));
+        assertThat(decide(pending(0), key(NEW, KeyStatus.ACTIVE))).isEqualTo(new AlreadyGone(pending(0)));
+        assertThat(planner.decide(pending(0), Optional.empty(), List.of())).isEqualTo(new AlreadyGone(pending(0)));
     }
 
     @Test
     void theUsersOnlyKey_isKept_andTheRecordParkedForAPerson() {
-        DeletionDecision decision = planner.decide(pending(0), List.of(key(OLD, KeyStatus.ACTIVE)));
-
-        Park park = (Park) decision;
-        assertThat(park.keyKept()).isTrue();
-        assertThat(park.reason()).contains("only key", OLD);
-        assertThat(park.parked().state()).isEqualTo(RecordState.NEEDS_ATTENTION);
-        assertThat(park.parked().deleteOn()).as("no TTL: nothing is deleted automatically").isEmpty();
-        assertThat(park.parked().reason()).contains(park.reason());
+        assertThat(parked(decide(pending(0), key(OLD, KeyStatus.ACTIVE))).reason()).contains("only key", OLD);
     }
 
     @Test
     void theOldKey_isKept_whenTheOtherKeyIsInactive() {
-        Park park = (Park) planner.decide(pending(0), List.of(key(OLD, KeyStatus.ACTIVE), key(NEW, KeyStatus.INACTIVE)));
+        assertThat(parked(decide(pending(0), key(OLD, KeyStatus.ACTIVE), key(NEW, KeyStatus.INACTIVE))).reason())
+                .contains("other key is inactive", OLD);
+    }
 
-        assertThat(park.keyKept()).isTrue();
-        assertThat(park.reason()).contains("other key is inactive", OLD);
+    @Test
+    void theOldKey_isKept_whenTheUserNoLongerCarriesTheEmailTag() {
+        var untagged = Optional.of(new IamUser(USER, Map.of("team", "ci")));
+
+        Park park = parked(planner.decide(pending(0), untagged,
+                List.of(key(OLD, KeyStatus.ACTIVE), key(NEW, KeyStatus.ACTIVE))));
+
+        assertThat(park.reason()).contains("IKR:EMAIL", OLD);
+    }
+
+    @Test
+    void theOldKey_isKept_whenTheRecordNamesNoDeliveredKey_asAnItemInTheOriginalFormat() {
+        RotationRecord original = new RotationRecord(USER, OLD, "alice@example.com", RecordState.PENDING_DELETION,
+                Optional.empty(), Optional.of(NOW), STARTED, 0, Optional.empty());
+
+        assertThat(parked(decide(original, key(OLD, KeyStatus.ACTIVE), key(OTHER, KeyStatus.ACTIVE))).reason())
+                .contains("names no key delivered");
+    }
+
+    @Test
+    void theOldKey_isKept_whenTheRecordNamesItAsItsOwnReplacement() {
+        RotationRecord forged = RotationRecord.intent(USER, OLD, EmailAddress.of("alice@example.com"), STARTED)
+                .scheduled(OLD, NOW);
+
+        assertThat(decide(forged, key(OLD, KeyStatus.ACTIVE), key(OTHER, KeyStatus.ACTIVE))).isInstanceOf(Park.class);
+    }
+
+    @Test
+    void theOldKey_isKept_whenTheDeliveredKeyIsGone_evenIfAnotherActiveKeyExists() {
+        Park park = parked(decide(pending(0), key(OLD, KeyStatus.ACTIVE), key(OTHER, KeyStatus.ACTIVE)));
+
+        assertThat(park.reason()).contains(NEW, "gone", "without the key they were sent");
     }
 
     // ---- after a failure -----------------------------------------------------------------------

@@ -219,6 +219,50 @@ class DestructorTest {
 
     // ---- never the last working key -----------------------------------------------------------
 
+    // ---- a record alone never deletes a key -----------------------------------------------------
+
+    @Test
+    void keepsTheKeysOfAUserWithoutTheEmailTag_andMailsNobody_whateverTheRecordSays() {
+        directory.user("mallory", Map.of("team", "ci"))
+                .key("mallory", oldKey("mallory"), KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(400)))
+                .key("mallory", newKey("mallory"), KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(300)));
+        RotationRecord forged = RotationRecord.intent("mallory", oldKey("mallory"),
+                EmailAddress.of("forger@attacker.example"), STARTED).scheduled(newKey("mallory"), NOW);
+
+        DeletionOutcome outcome = processOne(expired("e1", forged));
+
+        assertThat(outcome.result()).isEqualTo(Result.NEEDS_ATTENTION);
+        assertThat(outcome.reason()).contains("IKR:EMAIL");
+        assertThat(directory.keyIds("mallory")).containsExactly(oldKey("mallory"), newKey("mallory"));
+        assertThat(mailer.sent()).as("a record alone never chooses an address").isEmpty();
+        assertThat(logs.all()).contains("owner not told");
+    }
+
+    @Test
+    void mailsTheUsersCurrentAddress_notTheOneInTheRecord() {
+        rotated(ALICE);
+        RotationRecord redirected = RotationRecord.intent(ALICE, OLD, EmailAddress.of("forger@attacker.example"),
+                STARTED).scheduled(NEW, NOW);
+
+        DeletionOutcome outcome = processOne(expired("e1", redirected));
+
+        assertThat(outcome.result()).isEqualTo(Result.DELETED);
+        assertThat(mailer.sentTo("forger@attacker.example")).isEmpty();
+        assertThat(onlyMailTo(ALICE_MAIL).subject()).contains("deleted");
+    }
+
+    @Test
+    void keepsTheOldKey_whenTheKeyMailedInItsPlaceIsGone_evenWithAnotherActiveKey() {
+        rotated(ALICE);
+        directory.deleteAccessKey(ALICE, NEW);
+        directory.key(ALICE, "AKIAUNKNOWNALICE0000", KeyStatus.ACTIVE, NOW);
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.NEEDS_ATTENTION);
+        assertThat(directory.keyIds(ALICE)).contains(OLD);
+    }
+
     @Test
     void keepsTheUsersOnlyKey_parksTheRecordForAPerson_andMailsTheOwner() {
         directory.user(ALICE, Map.of("IKR:EMAIL", ALICE_MAIL))
@@ -572,6 +616,11 @@ class DestructorTest {
         @Override
         public void forEachUser(Consumer<IamUser> consumer) {
             delegate.forEachUser(consumer);
+        }
+
+        @Override
+        public Optional<IamUser> user(String name) {
+            return delegate.user(name);
         }
 
         @Override

@@ -194,6 +194,11 @@ class RotatorCredentialReportTest {
         }
 
         @Override
+        public Optional<dev.ikr.domain.IamUser> user(String name) {
+            return delegate.user(name);
+        }
+
+        @Override
         public List<dev.ikr.domain.AccessKey> accessKeys(String user) {
             return delegate.accessKeys(user);
         }

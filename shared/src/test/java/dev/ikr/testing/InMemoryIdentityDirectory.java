@@ -143,6 +143,11 @@ public final class InMemoryIdentityDirectory implements IdentityDirectory {
     }
 
     @Override
+    public synchronized Optional<IamUser> user(String name) {
+        return Optional.ofNullable(users.get(name));
+    }
+
+    @Override
     public synchronized List<AccessKey> accessKeys(String user) {
         listedUsers.add(user);
         return keys.getOrDefault(user, List.of()).stream().sorted(Comparator.comparing(AccessKey::createdAt)).toList();
