@@ -10,7 +10,9 @@ public enum SkipReason {
     INACTIVE_KEY(true),
     UNKNOWN_SECOND_KEY(true),
     ONLY_KEY_SCHEDULED_FOR_DELETION(true),
-    AWAITING_ATTENTION(true);
+    AWAITING_ATTENTION(true),
+    /** A repair would delete the user's last active key: it is kept. */
+    LAST_ACTIVE_KEY_KEPT(true);
 
     private final boolean needsAttention;
 

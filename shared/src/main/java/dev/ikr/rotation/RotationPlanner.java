@@ -9,7 +9,6 @@ import dev.ikr.domain.RotationDecision.Skip;
 import dev.ikr.domain.RotationPolicy;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.SkipReason;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -19,12 +18,6 @@ import java.util.Optional;
  * the policy and the time, what should happen. Pure: no AWS, no clock, no I/O.
  */
 public final class RotationPlanner {
-
-    /**
-     * How far a key's creation may precede the intent's timestamp and still be taken for the key
-     * that intent's run created (clock skew between Lambda and IAM).
-     */
-    static final Duration CREATION_TOLERANCE = Duration.ofMinutes(5);
 
     public RotationDecision decide(List<AccessKey> keys, List<RotationRecord> records, RotationPolicy policy,
             Instant now) {
@@ -61,23 +54,32 @@ public final class RotationPlanner {
                 .toList());
     }
 
+    /**
+     * An interrupted run is repaired by deleting the new key its intent recorded, and only that key: never a key the
+     * intent does not name (the table alone is not trusted to choose one), never the user's last active key.
+     */
     private static RotationDecision repair(RotationRecord intent, List<AccessKey> keys) {
         if (intent.newKeyId().isPresent()) {
             String created = intent.newKeyId().get();
-            boolean stillThere = keys.stream().anyMatch(key -> key.id().equals(created));
-            return new Repair(intent, stillThere ? Optional.of(created) : Optional.empty());
+            Optional<AccessKey> undelivered = keys.stream().filter(key -> key.id().equals(created)).findFirst();
+            if (undelivered.isEmpty()) {
+                return new Repair(intent, Optional.empty());
+            }
+            boolean anotherActiveKey = keys.stream().anyMatch(key -> !key.id().equals(created) && key.isActive());
+            if (undelivered.get().isActive() && !anotherActiveKey) {
+                return new Skip(SkipReason.LAST_ACTIVE_KEY_KEPT, "an interrupted rotation of key "
+                        + intent.oldKeyId() + " recorded key " + created + " as its undelivered new key, but it is the"
+                        + " user's last active key: it is not deleted; check who uses it, then delete the record");
+            }
+            return new Repair(intent, Optional.of(created));
         }
         List<AccessKey> others = keys.stream().filter(key -> !key.id().equals(intent.oldKeyId())).toList();
         if (others.isEmpty()) {
             return new Repair(intent, Optional.empty());
         }
-        AccessKey other = others.getFirst();
-        if (others.size() == 1 && !other.createdAt().isBefore(intent.startedAt().minus(CREATION_TOLERANCE))) {
-            return new Repair(intent, Optional.of(other.id()));
-        }
         return new Skip(SkipReason.UNKNOWN_SECOND_KEY, "a rotation started at " + intent.startedAt()
-                + " stopped before it recorded its new key, and key " + other.id()
-                + " is older than that rotation: it is not deleted; remove the record or the key by hand");
+                + " stopped before it recorded its new key, and IKR deletes only a key an intent names: key "
+                + others.getFirst().id() + " is not deleted; if nobody uses it, delete it, then delete the record");
     }
 
     private static RotationDecision twoKeys(List<AccessKey> keys, List<RotationRecord> records) {

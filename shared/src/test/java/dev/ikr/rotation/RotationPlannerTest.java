@@ -232,24 +232,27 @@ class RotationPlannerTest {
     }
 
     @ParameterizedTest(name = "second key created {0} seconds after the intent")
-    @ValueSource(longs = {0, 1, 3600, -60, -299, -300})
-    void repairsByDeletingTheSecondKey_whenItWasCreatedAfterTheIntentOrWithinTheTolerance(long offsetSeconds) {
+    @ValueSource(longs = {-86_400, -60, 0, 1, 3600})
+    void neverDeletesAKeyTheIntentDoesNotName_howeverRecentItIs(long offsetSeconds) {
         Instant startedAt = NOW.minus(Duration.ofDays(1));
-        RotationRecord intent = intent(startedAt);
         List<AccessKey> keys = List.of(active(OLD, 90), createdAt(SECOND, startedAt.plusSeconds(offsetSeconds)));
-
-        assertThat(decide(keys, List.of(intent))).isEqualTo(new Repair(intent, Optional.of(SECOND)));
-    }
-
-    @ParameterizedTest(name = "second key created {0} seconds before the intent")
-    @ValueSource(longs = {301, 3600, 86_400 * 30})
-    void neverDeletesAKeyItDidNotCreate_whenTheSecondKeyPredatesTheIntent(long secondsBefore) {
-        Instant startedAt = NOW.minus(Duration.ofDays(1));
-        List<AccessKey> keys = List.of(active(OLD, 90), createdAt(SECOND, startedAt.minusSeconds(secondsBefore)));
 
         Skip skip = assertSkip(decide(keys, List.of(intent(startedAt))), SkipReason.UNKNOWN_SECOND_KEY);
 
-        assertThat(skip.detail()).contains(SECOND);
+        assertThat(skip.reason().needsAttention()).isTrue();
+        assertThat(skip.detail()).contains(SECOND, "not deleted");
+    }
+
+    @Test
+    void neverDeletesTheUsersLastActiveKey_evenWhenTheIntentNamesIt() {
+        RotationRecord forged = intentWithNewKey(SECOND, NOW.minus(Duration.ofDays(30)));
+
+        Skip onlyKey = assertSkip(decide(List.of(active(SECOND, 40)), List.of(forged)),
+                SkipReason.LAST_ACTIVE_KEY_KEPT);
+        assertSkip(decide(List.of(new AccessKey(OLD, KeyStatus.INACTIVE, NOW.minus(Duration.ofDays(90))),
+                active(SECOND, 40)), List.of(forged)), SkipReason.LAST_ACTIVE_KEY_KEPT);
+
+        assertThat(onlyKey.detail()).contains(SECOND, "last active key");
     }
 
     @Test
