@@ -3,8 +3,10 @@ package dev.ikr.aws;
 import dev.ikr.domain.EncryptionKey;
 import dev.ikr.domain.SecretParameterName;
 import dev.ikr.port.SecretStore;
+import java.util.Comparator;
 import java.util.Optional;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterHistory;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
@@ -45,12 +47,19 @@ public final class SsmSecretStore implements SecretStore {
     @Override
     public UserKeyDeletion deleteUserKey(String user, Optional<String> deliveredKeyId) {
         String name = SecretParameterName.forUser(user);
-        var found = ssm.describeParameters(request -> request.parameterFilters(filter -> filter
-                .key("Name").option("Equals").values(name))).parameters();
-        if (found.isEmpty()) {
+        Optional<ParameterHistory> latest;
+        try {
+            // the history, not DescribeParameters: it can be granted on this parameter alone; values stay encrypted
+            latest = ssm.getParameterHistoryPaginator(request -> request.name(name).withDecryption(false))
+                    .stream().flatMap(page -> page.parameters().stream())
+                    .max(Comparator.comparingLong(ParameterHistory::version));
+        } catch (ParameterNotFoundException absent) {
             return UserKeyDeletion.ABSENT;
         }
-        Optional<String> noted = notedKeyId(found.getFirst().description());
+        if (latest.isEmpty()) {
+            return UserKeyDeletion.ABSENT;
+        }
+        Optional<String> noted = notedKeyId(latest.get().description());
         if (noted.isPresent() && !noted.equals(deliveredKeyId)) {
             return UserKeyDeletion.KEPT_FOR_ANOTHER_ROTATION;
         }

@@ -29,9 +29,8 @@ class SsmSecretStoreIT {
 
         assertThat(account.parameterType(PARAMETER)).contains("SecureString");
         assertThat(store.userKey("alice")).contains(key);
-        assertThat(SsmSecretStore.notedKeyId(account.aws().ssm().describeParameters(request -> request
-                .parameterFilters(filter -> filter.key("Name").option("Equals").values(PARAMETER)))
-                .parameters().getFirst().description())).contains("AKIAFIRST00000000001");
+        assertThat(SsmSecretStore.notedKeyId(account.aws().ssm().getParameterHistory(request -> request
+                .name(PARAMETER)).parameters().getFirst().description())).contains("AKIAFIRST00000000001");
     }
 
     @Test
