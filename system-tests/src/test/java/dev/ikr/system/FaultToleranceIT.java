@@ -116,8 +116,12 @@ class FaultToleranceIT {
         ROTATOR_SEND_EMAIL(Phase.ROTATOR, "ses:SendEmail"),
         /** Turns the intent into a pending deletion, after the mail. */
         ROTATOR_UPDATE_ITEM_SCHEDULE(Phase.ROTATOR, "dynamodb:UpdateItem", body -> body.contains("delete_on")),
+        /** The user's tags: the item is acted on only if the user still carries IKR:EMAIL. */
+        DESTRUCTOR_GET_USER(Phase.DESTRUCTOR, "iam:GetUser"),
         DESTRUCTOR_LIST_ACCESS_KEYS(Phase.DESTRUCTOR, "iam:ListAccessKeys"),
         DESTRUCTOR_DELETE_ACCESS_KEY(Phase.DESTRUCTOR, "iam:DeleteAccessKey"),
+        /** Which rotation the decryption key belongs to, before it is deleted. */
+        DESTRUCTOR_GET_PARAMETER_HISTORY(Phase.DESTRUCTOR, "ssm:GetParameterHistory"),
         DESTRUCTOR_DELETE_PARAMETER(Phase.DESTRUCTOR, "ssm:DeleteParameter"),
         DESTRUCTOR_LIST_ACCOUNT_ALIASES(Phase.DESTRUCTOR, "iam:ListAccountAliases"),
         DESTRUCTOR_SEND_EMAIL(Phase.DESTRUCTOR, "ses:SendEmail"),
