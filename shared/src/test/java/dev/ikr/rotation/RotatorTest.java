@@ -15,7 +15,7 @@ import dev.ikr.domain.RotationPolicy;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.MailMessage;
 import dev.ikr.message.MessageRenderer;
-import dev.ikr.rotation.InMemoryIdentityDirectory.Operation;
+import dev.ikr.testing.InMemoryIdentityDirectory.Operation;
 import dev.ikr.rotation.Rotator.Mode;
 import dev.ikr.testbed.LogCapture;
 import java.security.SecureRandom;
