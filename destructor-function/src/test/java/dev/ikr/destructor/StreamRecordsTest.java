@@ -1,11 +1,11 @@
 package dev.ikr.destructor;
 
+import static dev.ikr.destructor.TestEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.StreamChange;
@@ -14,11 +14,13 @@ import dev.ikr.domain.StreamChange.Other;
 import dev.ikr.domain.StreamChange.Removed;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** Stream records as Lambda delivers them ({@code src/test/resources/events/}), read into {@link StreamChange}s. */
 class StreamRecordsTest {
 
     private static final Instant DELETE_ON = Instant.parse("2026-03-06T12:00:00Z");
@@ -28,43 +30,12 @@ class StreamRecordsTest {
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    private static AttributeValue s(String value) {
-        return new AttributeValue().withS(value);
-    }
-
-    private static AttributeValue n(String value) {
-        return new AttributeValue().withN(value);
-    }
-
-    /** The item the rotator writes for a pending deletion. */
-    private static Map<String, AttributeValue> pendingDeletionImage() {
-        var image = new HashMap<String, AttributeValue>();
-        image.put("user", s("alice"));
-        image.put("ak", s(OLD));
-        image.put("email", s("alice@example.com"));
-        image.put("state", s("pending_deletion"));
-        image.put("new_ak", s(NEW));
-        image.put("started_at", s(STARTED.toString()));
-        image.put("delete_on", n(Long.toString(DELETE_ON.getEpochSecond())));
-        image.put("attempts", n("2"));
-        return image;
-    }
-
-    private static Identity ttlIdentity() {
-        return new Identity().withType("Service").withPrincipalId("dynamodb.amazonaws.com");
-    }
-
-    private static DynamodbStreamRecord removal(Map<String, AttributeValue> oldImage, Identity identity) {
-        var record = new DynamodbStreamRecord();
-        record.setEventID("event-1");
-        record.setEventName("REMOVE");
-        record.setEventSource("aws:dynamodb");
-        var streamRecord = new StreamRecord();
-        streamRecord.setSequenceNumber("111100000000000000001");
-        streamRecord.setKeys(Map.of("user", s("alice"), "ak", s(OLD)));
-        streamRecord.setOldImage(oldImage);
-        record.setDynamodb(streamRecord);
-        record.setUserIdentity(identity);
+    /** The TTL removal of alice's pending deletion, with one attribute of the old image replaced. */
+    private static DynamodbStreamRecord ttlRemovalWith(String attribute, AttributeValue value) {
+        DynamodbStreamRecord record = record("ttl-removal.json");
+        Map<String, AttributeValue> image = new HashMap<>(record.getDynamodb().getOldImage());
+        image.put(attribute, value);
+        record.getDynamodb().setOldImage(image);
         return record;
     }
 
@@ -84,7 +55,7 @@ class StreamRecordsTest {
 
     @Test
     void readsATtlRemoval_asRemovedByTtl_withTheWholeRecord() {
-        Removed removed = readRemoved(removal(pendingDeletionImage(), ttlIdentity()));
+        Removed removed = readRemoved(record("ttl-removal.json"));
 
         assertThat(removed.eventId()).isEqualTo("event-1");
         assertThat(removed.removedByTtl()).isTrue();
@@ -103,7 +74,7 @@ class StreamRecordsTest {
 
     @Test
     void readsARemovalWithoutIdentity_asNotByTtl() {
-        Removed removed = readRemoved(removal(pendingDeletionImage(), null));
+        Removed removed = readRemoved(record("manual-delete.json"));
 
         assertThat(removed.removedByTtl()).isFalse();
         assertThat(removed.removedBy()).isNotBlank();
@@ -115,9 +86,10 @@ class StreamRecordsTest {
         "Service:dynamodb.amazonaws.com.evil.example"})
     void readsARemovalByAnyOtherIdentity_asNotByTtl(String typeAndPrincipal) {
         String[] parts = typeAndPrincipal.split(":", 2);
-        var identity = new Identity().withType(parts[0]).withPrincipalId(parts[1]);
+        DynamodbStreamRecord record = record("ttl-removal.json");
+        record.setUserIdentity(new Identity().withType(parts[0]).withPrincipalId(parts[1]));
 
-        Removed removed = readRemoved(removal(pendingDeletionImage(), identity));
+        Removed removed = readRemoved(record);
 
         assertThat(removed.removedByTtl()).isFalse();
         assertThat(removed.removedBy()).contains(parts[0], parts[1]);
@@ -125,13 +97,7 @@ class StreamRecordsTest {
 
     @Test
     void readsAnItemOfTheOriginalProject_asAPendingDeletion() {
-        var image = new HashMap<String, AttributeValue>();
-        image.put("user", s("alice"));
-        image.put("ak", s(OLD));
-        image.put("email", s("alice@example.com"));
-        image.put("delete_on", n(Long.toString(DELETE_ON.getEpochSecond())));
-
-        RotationRecord record = readRemoved(removal(image, ttlIdentity())).record();
+        RotationRecord record = readRemoved(record("original-project-ttl-removal.json")).record();
 
         assertThat(record.state()).isEqualTo(RecordState.PENDING_DELETION);
         assertThat(record.deleteOn()).contains(DELETE_ON);
@@ -141,21 +107,14 @@ class StreamRecordsTest {
 
     @Test
     void ignoresUnknownAttributes_ofAnyType() {
-        Map<String, AttributeValue> image = pendingDeletionImage();
-        image.put("tags", new AttributeValue().withL(s("team-a"), n("7")));
-        image.put("audit", new AttributeValue().withM(Map.of("by", s("operator"))));
-        image.put("labels", new AttributeValue().withSS("x", "y"));
-        image.put("archived", new AttributeValue().withBOOL(false));
-        image.put("note", s("written by hand"));
+        Removed removed = readRemoved(record("unknown-attributes-ttl-removal.json"));
 
-        Removed removed = readRemoved(removal(image, ttlIdentity()));
-
-        assertThat(removed.record()).isEqualTo(readRemoved(removal(pendingDeletionImage(), ttlIdentity())).record());
+        assertThat(removed.record()).isEqualTo(readRemoved(record("ttl-removal.json")).record());
     }
 
     @Test
     void usesThePositionAsEventId_whenTheRecordHasNone() {
-        DynamodbStreamRecord record = removal(pendingDeletionImage(), ttlIdentity());
+        DynamodbStreamRecord record = record("ttl-removal.json");
         record.setEventID(null);
 
         assertThat(StreamRecords.read(record, 7).eventId()).isEqualTo("record-7");
@@ -166,8 +125,7 @@ class StreamRecordsTest {
     @ParameterizedTest
     @ValueSource(strings = {"INSERT", "MODIFY"})
     void readsInsertsAndModifications_asOther(String eventName) {
-        DynamodbStreamRecord record = removal(pendingDeletionImage(), null);
-        record.setEventName(eventName);
+        DynamodbStreamRecord record = record(eventName.toLowerCase(Locale.ROOT) + ".json");
 
         StreamChange change = StreamRecords.read(record, 0);
 
@@ -178,7 +136,7 @@ class StreamRecordsTest {
 
     @Test
     void reportsAMissingEventName_asMalformed() {
-        DynamodbStreamRecord record = removal(pendingDeletionImage(), ttlIdentity());
+        DynamodbStreamRecord record = record("ttl-removal.json");
         record.setEventName((String) null);
 
         assertThat(readMalformed(record).reason()).contains("eventName");
@@ -186,13 +144,16 @@ class StreamRecordsTest {
 
     @Test
     void reportsARemovalWithoutOldImage_asMalformed() {
-        assertThat(readMalformed(removal(null, ttlIdentity())).reason()).contains("no old image");
-        assertThat(readMalformed(removal(Map.of(), ttlIdentity())).reason()).contains("no old image");
+        DynamodbStreamRecord emptyOldImage = record("ttl-removal.json");
+        emptyOldImage.getDynamodb().setOldImage(Map.of());
+
+        assertThat(readMalformed(record("broken-keys-only-removal.json")).reason()).contains("no old image");
+        assertThat(readMalformed(emptyOldImage).reason()).contains("no old image");
     }
 
     @Test
     void reportsARemovalWithoutStreamRecord_asMalformed() {
-        DynamodbStreamRecord record = removal(pendingDeletionImage(), ttlIdentity());
+        DynamodbStreamRecord record = record("ttl-removal.json");
         record.setDynamodb(null);
 
         assertThat(readMalformed(record).reason()).contains("no old image");
@@ -200,10 +161,7 @@ class StreamRecordsTest {
 
     @Test
     void reportsAUserThatIsANumber_asMalformed_namingTheAttribute() {
-        Map<String, AttributeValue> image = pendingDeletionImage();
-        image.put("user", n("42"));
-
-        Malformed malformed = readMalformed(removal(image, ttlIdentity()));
+        Malformed malformed = readMalformed(record("broken-user-is-a-number.json"));
 
         assertThat(malformed.eventId()).isEqualTo("event-1");
         assertThat(malformed.reason()).contains("'user'");
@@ -211,50 +169,35 @@ class StreamRecordsTest {
 
     @Test
     void reportsAMissingOldKeyId_asMalformed_namingTheAttribute() {
-        Map<String, AttributeValue> image = pendingDeletionImage();
-        image.remove("ak");
-
-        assertThat(readMalformed(removal(image, ttlIdentity())).reason()).contains("'ak'");
+        assertThat(readMalformed(record("broken-no-old-key-id.json")).reason()).contains("'ak'");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"soon", "1772798400.5", "1.7e9"})
     void reportsADeleteOnThatIsNotAWholeNumber_asMalformed(String deleteOn) {
-        Map<String, AttributeValue> image = pendingDeletionImage();
-        image.put("delete_on", n(deleteOn));
+        DynamodbStreamRecord record = ttlRemovalWith("delete_on", new AttributeValue().withN(deleteOn));
 
-        assertThat(readMalformed(removal(image, ttlIdentity())).reason()).contains("'delete_on'");
+        assertThat(readMalformed(record).reason()).contains("'delete_on'");
     }
 
     @Test
     void reportsAPendingDeletionWhoseDeleteOnIsAString_asMalformed() {
-        Map<String, AttributeValue> image = pendingDeletionImage();
-        image.put("delete_on", s(Long.toString(DELETE_ON.getEpochSecond())));
-
-        assertThat(readMalformed(removal(image, ttlIdentity())).reason()).contains("delete_on");
+        assertThat(readMalformed(record("broken-delete-on-is-a-string.json")).reason()).contains("delete_on");
     }
 
     @Test
     void reportsAnUnknownState_asMalformed() {
-        Map<String, AttributeValue> image = pendingDeletionImage();
-        image.put("state", s("exploded"));
-
-        assertThat(readMalformed(removal(image, ttlIdentity())).reason()).contains("exploded");
+        assertThat(readMalformed(record("broken-unknown-state.json")).reason()).contains("exploded");
     }
 
     @Test
     void reportsAnUnreadableStartDate_asMalformed() {
-        Map<String, AttributeValue> image = pendingDeletionImage();
-        image.put("started_at", s("yesterday"));
-
-        assertThat(readMalformed(removal(image, ttlIdentity())).reason()).startsWith("the old image cannot be read");
+        assertThat(readMalformed(record("broken-unreadable-start-date.json")).reason())
+                .startsWith("the old image cannot be read");
     }
 
     @Test
     void reportsAnAttemptCountTooLargeForAnInt_asMalformed() {
-        Map<String, AttributeValue> image = pendingDeletionImage();
-        image.put("attempts", n("4294967296"));
-
-        assertThat(readMalformed(removal(image, ttlIdentity())).reason()).contains("attempts");
+        assertThat(readMalformed(record("broken-attempts-beyond-int.json")).reason()).contains("attempts");
     }
 }

@@ -2,23 +2,23 @@ package dev.ikr.log;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Structured logs: one JSON object per line on standard error (CloudWatch in Lambda, the terminal
  * with {@code scripts/ikr}, whose standard output stays for results). Callers pass only ids, names
  * and reasons, never a secret.
+ *
+ * <p>Each line goes to {@code System.err} as it is when the line is written, in one {@code println},
+ * so lines from parallel threads never interleave.
  */
 public final class JsonLog {
 
     public enum Level { INFO, WARN, ERROR }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static volatile Consumer<String> sink = defaultSink(System.err);
 
     private final String logger;
     private final Clock clock;
@@ -30,13 +30,6 @@ public final class JsonLog {
 
     public static JsonLog forClass(Class<?> type) {
         return new JsonLog(type.getSimpleName(), Clock.systemUTC());
-    }
-
-    /** Redirects every log line (for tests that capture and scan the logs); returns the previous sink. */
-    public static Consumer<String> redirect(Consumer<String> newSink) {
-        Consumer<String> previous = sink;
-        sink = newSink;
-        return previous;
     }
 
     public void info(String message, Map<String, ?> fields) {
@@ -58,18 +51,12 @@ public final class JsonLog {
         line.put("logger", logger);
         line.put("message", message);
         line.putAll(fields);
+        String json;
         try {
-            sink.accept(JSON.writeValueAsString(line));
+            json = JSON.writeValueAsString(line);
         } catch (JsonProcessingException e) {
-            sink.accept("{\"level\":\"ERROR\",\"message\":\"unserialisable log line\",\"logger\":\"" + logger + "\"}");
+            json = "{\"level\":\"ERROR\",\"message\":\"unserialisable log line\",\"logger\":\"" + logger + "\"}";
         }
-    }
-
-    private static Consumer<String> defaultSink(PrintStream stream) {
-        return line -> {
-            synchronized (stream) {
-                stream.println(line);
-            }
-        };
+        System.err.println(json);
     }
 }

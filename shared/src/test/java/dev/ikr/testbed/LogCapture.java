@@ -1,43 +1,34 @@
 package dev.ikr.testbed;
 
-import dev.ikr.log.JsonLog;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Captures every structured log line of a test ({@code @RegisterExtension}), still passing them on
- * (to standard error), so tests can assert on them and scan them for secrets.
+ * The structured log lines of a test ({@code @RegisterExtension}), read from the
+ * {@linkplain CapturedStderr captured standard error}, so tests can assert on them.
  */
 public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private Consumer<String> previous;
+    private CapturedStderr.Recording recording;
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        lines.clear();
-        Consumer<String>[] downstream = new Consumer[1];
-        previous = JsonLog.redirect(line -> {
-            lines.add(line);
-            downstream[0].accept(line);
-        });
-        downstream[0] = previous;
+        recording = CapturedStderr.record();
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        JsonLog.redirect(previous);
+        recording.close();
     }
 
+    /** The JSON log lines written since the test started. */
     public List<String> lines() {
-        return List.copyOf(lines);
+        return recording.lines().stream().filter(line -> line.startsWith("{")).toList();
     }
 
     public String all() {
-        return String.join("\n", lines);
+        return String.join("\n", lines());
     }
 }

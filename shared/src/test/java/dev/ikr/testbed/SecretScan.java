@@ -1,9 +1,8 @@
 package dev.ikr.testbed;
 
-import dev.ikr.log.JsonLog;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,36 +10,38 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Applied to every test of the suite (JUnit extension auto-detection, switched on in the parent
  * pom): after each test, no secret that AWS handed out or that was stored as a SecureString during
- * that test may appear in any structured log line the test produced.
+ * that test may appear in any line the test wrote to standard error (its structured log lines, and
+ * anything else), as {@linkplain CapturedStderr captured} while it ran.
  */
 public final class SecretScan implements BeforeEachCallback, AfterEachCallback {
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private Consumer<String> previous;
+    private static final Pattern LOGGER = Pattern.compile("\"logger\":\"([^\"]*)\"");
+
+    private CapturedStderr.Recording recording;
 
     @Override
     public void beforeEach(ExtensionContext context) {
         SecretRecorder.clear();
-        lines.clear();
-        Consumer<String>[] downstream = new Consumer[1];
-        previous = JsonLog.redirect(line -> {
-            lines.add(line);
-            downstream[0].accept(line);
-        });
-        downstream[0] = previous;
+        recording = CapturedStderr.record();
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        JsonLog.redirect(previous);
+        recording.close();
+        List<String> lines = recording.lines();
         for (String secret : SecretRecorder.secrets()) {
             for (String line : lines) {
                 if (line.contains(secret)) {
                     throw new AssertionError("a secret handed out during " + context.getDisplayName()
-                            + " appears in a log line (" + line.length() + " characters, logger "
-                            + line.replaceAll(".*\"logger\":\"([^\"]*)\".*", "$1") + ")");
+                            + " appears in a log line (" + line.length() + " characters, " + source(line) + ")");
                 }
             }
         }
+    }
+
+    /** Where the line came from, without a word of its text: the logger of a JSON line. */
+    private static String source(String line) {
+        Matcher logger = LOGGER.matcher(line);
+        return line.startsWith("{") && logger.find() ? "logger " + logger.group(1) : "not a JSON log line";
     }
 }

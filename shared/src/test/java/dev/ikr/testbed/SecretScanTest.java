@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** The suite-wide secret scan fails a test whose logs hold a secret, and passes one whose logs do not. */
+/** The suite-wide secret scan fails a test whose standard error holds a secret, and passes one whose logs do not. */
 class SecretScanTest {
 
     private static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -32,6 +32,19 @@ class SecretScanTest {
         assertThatThrownBy(() -> scan.afterEach(context()))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("appears in a log line")
+                .satisfies(error -> assertThat(error.getMessage()).doesNotContain(SECRET));
+    }
+
+    @Test
+    void failsATest_thatPrintedASecretToStandardError_outsideAnyLogLine() {
+        var scan = new SecretScan();
+        scan.beforeEach(context());
+        SecretRecorder.record(SECRET);
+        System.err.println("java.lang.IllegalStateException: cannot encrypt " + SECRET);
+
+        assertThatThrownBy(() -> scan.afterEach(context()))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("not a JSON log line")
                 .satisfies(error -> assertThat(error.getMessage()).doesNotContain(SECRET));
     }
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ public final class InMemoryIdentityDirectory implements IdentityDirectory {
     private final List<String> issuedSecrets = new ArrayList<>();
     private final List<String> listedUsers = new ArrayList<>();
     private final Set<Operation> failing = EnumSet.noneOf(Operation.class);
+    private final Set<String> refusingDeletions = new HashSet<>();
     private Optional<Instant> creationTime = Optional.empty();
     private Optional<String> alias = Optional.empty();
     /** Unavailable unless a test asks for a report: the tests written before the report see the key list decide. */
@@ -104,8 +106,14 @@ public final class InMemoryIdentityDirectory implements IdentityDirectory {
         failing.add(operation);
     }
 
+    /** Deleting a key of this user throws; other users' deletions go on. */
+    public synchronized void refuseDeletionsFor(String user) {
+        refusingDeletions.add(user);
+    }
+
     public synchronized void heal() {
         failing.clear();
+        refusingDeletions.clear();
     }
 
     public synchronized List<String> keyIds(String user) {
@@ -170,7 +178,7 @@ public final class InMemoryIdentityDirectory implements IdentityDirectory {
 
     @Override
     public synchronized KeyDeletion deleteAccessKey(String user, String keyId) {
-        if (failing.contains(Operation.DELETE_ACCESS_KEY)) {
+        if (failing.contains(Operation.DELETE_ACCESS_KEY) || refusingDeletions.contains(user)) {
             throw new IllegalStateException("IAM refused to delete key " + keyId + " (test)");
         }
         journal.add("deleteAccessKey " + user + " " + keyId);

@@ -1,0 +1,92 @@
+package dev.ikr.testbed;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+
+/**
+ * Applied to every test of the suite (JUnit extension auto-detection, switched on in the parent
+ * pom): what a test writes to standard error (the JSON log lines of the code under test, above all)
+ * is {@linkplain CapturedStderr captured} and dropped when the test passes, and printed under the
+ * test's name when it fails, so a green build prints its summary only. The same holds for a test
+ * class whose set-up or tear-down fails. Secrets seen during the test are masked in what it prints.
+ */
+public final class TestLogs implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+
+    private static final Namespace NAMESPACE = Namespace.create(TestLogs.class);
+    private static final String MASK = "<secret>";
+
+    private final Supplier<PrintStream> console;
+
+    /** Prints failed tests' lines to the standard error the JVM had before the capture. */
+    public TestLogs() {
+        this(CapturedStderr::real);
+    }
+
+    TestLogs(Supplier<PrintStream> console) {
+        this.console = console;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start(context);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        start(context);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        finish(context);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        finish(context);
+    }
+
+    private static void start(ExtensionContext context) {
+        context.getStore(NAMESPACE).put(context.getUniqueId(), CapturedStderr.record());
+    }
+
+    private void finish(ExtensionContext context) {
+        var recording = context.getStore(NAMESPACE).remove(context.getUniqueId(), CapturedStderr.Recording.class);
+        if (recording == null) {
+            return;
+        }
+        recording.close();
+        if (context.getExecutionException().isPresent()) {
+            print(name(context), recording.lines(), SecretRecorder.secrets());
+        }
+    }
+
+    private static String name(ExtensionContext context) {
+        return context.getTestMethod()
+                .map(method -> context.getRequiredTestClass().getSimpleName() + "." + method.getName()
+                        + (context.getDisplayName().startsWith(method.getName()) ? "" : " " + context.getDisplayName()))
+                .orElseGet(() -> context.getTestClass().map(Class::getName).orElse(context.getDisplayName()));
+    }
+
+    private void print(String name, List<String> lines, Set<String> secrets) {
+        var text = new StringBuilder();
+        text.append("---- ").append(name).append(" failed; its standard error (").append(lines.size())
+                .append(" line(s)):").append(System.lineSeparator());
+        for (String line : lines) {
+            for (String secret : secrets) {
+                line = line.replace(secret, MASK);
+            }
+            text.append(line).append(System.lineSeparator());
+        }
+        text.append("---- end of ").append(name);
+        console.get().println(text);
+    }
+}
