@@ -107,8 +107,9 @@ final class DemoCommand implements Callable<Integer> {
                         + ")");
             }
 
-            String firstUser = users.keySet().iterator().next();
-            String email = users.get(firstUser).get("IKR:EMAIL");
+            Map.Entry<String, Map<String, String>> first = users.entrySet().iterator().next();
+            String firstUser = first.getKey();
+            String email = first.getValue().get("IKR:EMAIL");
             step("The mail " + email + " received");
             String body = showMail(sent, email);
 
@@ -202,8 +203,17 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void deleteQuietly(Path root) {
         try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(DemoCommand::deleteIfPossible);
         } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+            // a temporary directory; the system cleans it up
+        }
+    }
+
+    /** Deletes one file or empty directory; one that cannot be deleted is left, as is the rest of the walk. */
+    private static void deleteIfPossible(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (java.io.IOException ignored) {
             // a temporary directory; the system cleans it up
         }
     }

@@ -44,15 +44,16 @@ public final class TerraformDeploy {
     /** Copies the module's {@code *.tf} files from {@code repository/terraform} into {@code work} and runs init. */
     public static TerraformDeploy prepare(Path terraform, Path repository, Path work) throws IOException {
         Path from = repository.resolve("terraform");
+        Path into = work.resolve("terraform");
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.filter(path -> path.toString().endsWith(".tf")).toList()) {
                 Path relative = from.relativize(file);
                 if (relative.toString().contains(".terraform")) {
                     continue;
                 }
-                Path target = work.resolve("terraform").resolve(relative);
-                Files.createDirectories(target.getParent());
-                Files.copy(file, target);
+                Path relativeDirectory = relative.getParent();
+                Files.createDirectories(relativeDirectory == null ? into : into.resolve(relativeDirectory));
+                Files.copy(file, into.resolve(relative));
             }
         }
         var deploy = new TerraformDeploy(terraform, work);
