@@ -37,6 +37,9 @@ locals {
     SMTP_PROTOCOL           = var.mail_client == "smtp" ? var.smtp_protocol : null
     SMTP_USER               = var.mail_client == "smtp" ? var.smtp_user : null
     SMTP_PASSWORD_PARAMETER = var.mail_client == "smtp" ? var.smtp_password_parameter_name : null
+
+    # Set only when allowed: the SMTP password may then travel unencrypted over plain.
+    SMTP_ALLOW_PLAINTEXT_AUTH = var.mail_client == "smtp" && var.smtp_allow_plaintext_auth ? "true" : null
   }
 
   rotator_environment = {

@@ -355,14 +355,20 @@ variable "smtp_password_parameter_name" {
   }
 }
 
+variable "smtp_allow_plaintext_auth" {
+  type        = bool
+  default     = false
+  description = "Whether the SMTP password may be sent over smtp_protocol plain, unencrypted (`SMTP_ALLOW_PLAINTEXT_AUTH`). Required with plain: the module always sets `SMTP_PASSWORD_PARAMETER`"
+}
+
 variable "mailgun_api_url" {
   type        = string
   default     = null
   description = "Mailgun API URL of the sending domain, e.g. `https://api.eu.mailgun.net/v3/mg.example.com`. **Note:** required if `mail_client` is mailgun"
 
   validation {
-    condition     = var.mailgun_api_url == null || can(regex("^https?://[^/?#\\s]+[^?#\\s]*$", var.mailgun_api_url))
-    error_message = "mailgun_api_url must be an http(s) URL without query, e.g. https://api.eu.mailgun.net/v3/mg.example.com."
+    condition     = var.mailgun_api_url == null || can(regex("^(https://[^/?#@\\s]+|http://(localhost|127\\.[0-9]+\\.[0-9]+\\.[0-9]+|\\[::1\\])(:[0-9]+)?)(/[^?#\\s]*)?$", var.mailgun_api_url))
+    error_message = "mailgun_api_url must be an https URL without query, e.g. https://api.eu.mailgun.net/v3/mg.example.com (http only for a loopback host)."
   }
 }
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -157,7 +158,8 @@ class ScriptsIkrIT {
     }
 
     @Test
-    void decrypt_turnsTheMailedTokensBackIntoTheKeyPair() throws Exception {
+    void decrypt_turnsTheMailedTokensBackIntoTheKeyPair_withTheKeyFromSsmStandardInputOrTheEnvironment()
+            throws Exception {
         assertThat(run(Map.of(), "invoke", "rotator", "--now", "2030-01-01").exitCode()).isZero();
         String body = account.sentMailsTo("alice@example.com").getFirst().body();
         var tokens = java.util.regex.Pattern.compile("gAAAAA[A-Za-z0-9_=-]+").matcher(body);
@@ -166,21 +168,55 @@ class ScriptsIkrIT {
         assertThat(tokens.find()).isTrue();
         String secretToken = tokens.group();
         String newKey = account.keyIds("alice").getLast();
+        String key = account.parameter("/ikr/secret/iam/alice").orElseThrow();
+        String standardAlphabet = java.util.Base64.getEncoder().encodeToString(
+                java.util.Base64.getUrlDecoder().decode(key));
 
         Result byUser = run(Map.of(), "decrypt", "--user", "alice", "--access-key", accessToken,
                 "--secret-key", secretToken);
-        String key = account.parameter("/ikr/secret/iam/alice").orElseThrow();
-        Result byKey = run(Map.of(), "decrypt", "--key", key, "--access-key", accessToken, "--secret-key", secretToken);
-        Result wrongKey = run(Map.of(), "decrypt", "--key", "A".repeat(43) + "=", "--access-key", accessToken,
+        Result byStandardInput = runWithInput(Map.of(), key + "\n", "decrypt", "--key", "-",
+                "--access-key", accessToken, "--secret-key", secretToken);
+        Result byEnvironment = run(Map.of("IKR_DECRYPT_KEY", key), "decrypt", "--access-key", accessToken,
                 "--secret-key", secretToken);
+        Result standardAlphabetByStandardInput = runWithInput(Map.of(), standardAlphabet, "decrypt", "--key", "-",
+                "--access-key", accessToken, "--secret-key", secretToken);
+        Result standardAlphabetByEnvironment = run(Map.of("IKR_DECRYPT_KEY", standardAlphabet), "decrypt",
+                "--access-key", accessToken, "--secret-key", secretToken);
+        Result wrongKey = run(Map.of("IKR_DECRYPT_KEY", "A".repeat(43) + "="), "decrypt",
+                "--access-key", accessToken, "--secret-key", secretToken);
 
         assertThat(byUser.exitCode()).isZero();
-        assertThat(account.keyIds("alice")).contains(byUser.json().path("accessKeyId").asText());
         assertThat(byUser.json().path("accessKeyId").asText()).isEqualTo(newKey);
         assertThat(byUser.json().path("secretAccessKey").asText()).hasSize(40);
-        assertThat(byKey.json()).isEqualTo(byUser.json());
+        for (Result result : List.of(byStandardInput, byEnvironment, standardAlphabetByStandardInput,
+                standardAlphabetByEnvironment)) {
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+            assertThat(result.json()).isEqualTo(byUser.json());
+        }
         assertThat(wrongKey.exitCode()).isEqualTo(1);
         assertThat(wrongKey.stderr()).contains("not a valid Fernet token").doesNotContain(secretToken);
+    }
+
+    @Test
+    void decrypt_refusesAKeyOnTheCommandLine_namingTheAlternatives_withoutEchoingIt() throws Exception {
+        String key = java.util.Base64.getUrlEncoder().encodeToString(new byte[32]);
+
+        Result result = run(Map.of("IKR_DECRYPT_KEY", key), "decrypt", "--key", key,
+                "--access-key", "gAAAAA", "--secret-key", "gAAAAA");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--key takes no key on the command line")
+                .contains("--key -").contains("IKR_DECRYPT_KEY").doesNotContain(key);
+        assertThat(result.stdout()).isEmpty();
+    }
+
+    @Test
+    void decrypt_asksForAKey_whenNoneIsGiven() throws Exception {
+        Result result = run(Map.of(), "decrypt", "--access-key", "gAAAAA", "--secret-key", "gAAAAA");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--user NAME").contains("--key -").contains("IKR_DECRYPT_KEY");
+        assertThat(result.stdout()).isEmpty();
     }
 
     @Test
@@ -216,6 +252,11 @@ class ScriptsIkrIT {
     }
 
     private Result run(Map<String, String> overrides, String... args) throws IOException, InterruptedException {
+        return runWithInput(overrides, "", args);
+    }
+
+    private Result runWithInput(Map<String, String> overrides, String standardInput, String... args)
+            throws IOException, InterruptedException {
         var command = new java.util.ArrayList<String>();
         command.add(IKR.toString());
         command.addAll(java.util.List.of(args));
@@ -226,8 +267,12 @@ class ScriptsIkrIT {
         env.put("IAM_KEY_ROTATOR_TABLE", TestAccount.TABLE);
         env.put("MAIL_FROM", TestAccount.SENDER);
         env.put("ACCOUNT_ID", Moto.ACCOUNT_ID);
+        env.remove("IKR_DECRYPT_KEY");
         env.putAll(new HashMap<>(overrides));
         Process process = builder.start();
+        try (var in = process.getOutputStream()) {
+            in.write(standardInput.getBytes(StandardCharsets.UTF_8));
+        }
         CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
         String stdout = read(process.getInputStream());
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("scripts/ikr finished").isTrue();

@@ -3,6 +3,7 @@ package dev.ikr.config;
 import dev.ikr.domain.EmailAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -41,8 +42,27 @@ public record MailConfig(
     }
 
     /**
+     * What this configuration lets travel unencrypted, as one sentence for the cold start's WARN line, or empty
+     * when everything that leaves the function is encrypted: a {@code plain} SMTP relay, or a Mailgun URL that
+     * is {@code http} on a loopback host (tests).
+     */
+    public Optional<String> plaintextWarning() {
+        if (smtp.isPresent() && smtp.get().protocol() == SmtpProtocol.PLAIN) {
+            return Optional.of(smtp.get().plaintextAuthAllowed()
+                    ? "SMTP_PROTOCOL is plain and SMTP_ALLOW_PLAINTEXT_AUTH is true: the SMTP password and the mails"
+                            + " travel to the relay unencrypted"
+                    : "SMTP_PROTOCOL is plain: the mails travel to the relay unencrypted, and IKR does not log in");
+        }
+        if (mailgun.isPresent() && mailgun.get().apiUrl().getScheme().equalsIgnoreCase("http")) {
+            return Optional.of("MAILGUN_API_URL is http on a loopback host: the Mailgun API key and the mails"
+                    + " travel unencrypted");
+        }
+        return Optional.empty();
+    }
+
+    /**
      * @param apiUrl {@code MAILGUN_API_URL}: the sending domain's API base, without a trailing slash, e.g.
-     *     {@code https://api.eu.mailgun.net/v3/mg.example.com}
+     *     {@code https://api.eu.mailgun.net/v3/mg.example.com}; https, or http on a loopback host (tests)
      * @param apiKeyName {@code MAILGUN_API_KEY_NAME}: the SSM SecureString holding the API key
      */
     public record MailgunSettings(URI apiUrl, String apiKeyName) {
@@ -59,8 +79,12 @@ public record MailConfig(
      * @param user {@code SMTP_USER}: the login, {@code MAIL_FROM} unless set
      * @param passwordParameter {@code SMTP_PASSWORD_PARAMETER}: the SSM SecureString holding the password; when it
      *     does not exist, IKR sends without logging in
+     * @param plaintextAuthAllowed {@code SMTP_ALLOW_PLAINTEXT_AUTH} (false): whether the password may be sent over
+     *     {@code plain}; without it, a {@code plain} relay gets no password (the mailer refuses to send when the
+     *     parameter exists)
      */
-    public record SmtpSettings(String server, int port, SmtpProtocol protocol, String user, String passwordParameter) {
+    public record SmtpSettings(String server, int port, SmtpProtocol protocol, String user, String passwordParameter,
+            boolean plaintextAuthAllowed) {
         public SmtpSettings {
             Objects.requireNonNull(server, "server");
             Objects.requireNonNull(protocol, "protocol");
@@ -78,7 +102,7 @@ public record MailConfig(
         SSL(465),
         /** Plain connection upgraded with STARTTLS, which the relay must offer. */
         STARTTLS(587),
-        /** No encryption at all. */
+        /** No encryption at all: no password unless {@code SMTP_ALLOW_PLAINTEXT_AUTH} is true. */
         PLAIN(25);
 
         private final int defaultPort;
@@ -107,7 +131,7 @@ public record MailConfig(
     private static MailgunSettings mailgun(Environment env) {
         String url = env.required("MAILGUN_API_URL",
                 "the Mailgun API URL of the sending domain, e.g. https://api.eu.mailgun.net/v3/mg.example.com");
-        return new MailgunSettings(httpUrl("MAILGUN_API_URL", url),
+        return new MailgunSettings(httpsUrl("MAILGUN_API_URL", url),
                 parameterName(env, "MAILGUN_API_KEY_NAME", DEFAULT_MAILGUN_API_KEY_NAME));
     }
 
@@ -120,8 +144,14 @@ public record MailConfig(
         SmtpProtocol protocol = env.optional("SMTP_PROTOCOL").map(MailConfig::protocol).orElse(SmtpProtocol.STARTTLS);
         int port = env.positiveInt("SMTP_PORT", protocol.defaultPort(), MAX_PORT);
         String user = env.optional("SMTP_USER").orElse(from.value());
-        return new SmtpSettings(server, port, protocol, user,
-                parameterName(env, "SMTP_PASSWORD_PARAMETER", DEFAULT_SMTP_PASSWORD_PARAMETER));
+        String passwordParameter = parameterName(env, "SMTP_PASSWORD_PARAMETER", DEFAULT_SMTP_PASSWORD_PARAMETER);
+        boolean plaintextAuthAllowed = env.bool("SMTP_ALLOW_PLAINTEXT_AUTH", false);
+        if (protocol == SmtpProtocol.PLAIN && !plaintextAuthAllowed
+                && env.optional("SMTP_PASSWORD_PARAMETER").isPresent()) {
+            throw new ConfigurationException("SMTP_PASSWORD_PARAMETER is set but SMTP_PROTOCOL is plain, which would"
+                    + " send the password unencrypted: use ssl or starttls, or set SMTP_ALLOW_PLAINTEXT_AUTH=true.");
+        }
+        return new SmtpSettings(server, port, protocol, user, passwordParameter, plaintextAuthAllowed);
     }
 
     /** ssl, starttls or plain; the original project's {@code tls} means starttls. */
@@ -135,19 +165,48 @@ public record MailConfig(
         };
     }
 
-    private static URI httpUrl(String name, String value) {
+    /**
+     * An https URL without user info, query or fragment; http only on a loopback host ({@code localhost}, an
+     * IPv4 address in 127.0.0.0/8 or {@code [::1]}: tests). A value with an {@code @} is never echoed: it may
+     * hold a key.
+     */
+    private static URI httpsUrl(String name, String value) {
+        String shown = value.contains("@") ? "" : ", not '" + value + "'";
+        URI uri;
         try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                    && uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
-                return URI.create(value.replaceAll("/+$", ""));
-            }
+            uri = new URI(value);
         } catch (URISyntaxException invalid) {
-            // reported below
+            uri = null;
         }
-        throw new ConfigurationException(name + " must be an http(s) URL without query, such as "
-                + "https://api.eu.mailgun.net/v3/mg.example.com, not '" + value + "'.");
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri == null || !List.of("http", "https").contains(scheme) || uri.getHost() == null
+                || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new ConfigurationException(name + " must be an https URL without user, query or fragment, such as"
+                    + " https://api.eu.mailgun.net/v3/mg.example.com" + shown + ".");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            throw new ConfigurationException(name + " must be an https URL (http only for a loopback host such as"
+                    + " 127.0.0.1 or localhost)" + shown + ".");
+        }
+        return URI.create(value.replaceAll("/+$", ""));
+    }
+
+    /** {@code localhost}, an IPv4 address in 127.0.0.0/8 or {@code [::1]}, without asking DNS. */
+    private static boolean isLoopback(String host) {
+        String lower = host.toLowerCase(Locale.ROOT);
+        if (lower.equals("localhost") || lower.equals("[::1]") || lower.equals("[0:0:0:0:0:0:0:1]")) {
+            return true;
+        }
+        String[] octets = lower.split("\\.", -1);
+        if (octets.length != 4 || !octets[0].equals("127")) {
+            return false;
+        }
+        for (String octet : octets) {
+            if (!octet.matches("[0-9]{1,3}") || Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An SSM parameter name: letters, digits and {@code _.-/}, as SSM allows. */

@@ -16,15 +16,22 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Sends through an SMTP relay with Jakarta Mail: one multipart/alternative message with the text and the HTML
  * part. The password is read from SSM on the first send and then kept; when its parameter does not exist, the
  * mailer sends without logging in. Every connect, read and write has {@code MAIL_TIMEOUT_SECONDS}, so a dead
  * relay cannot hold the function until Lambda kills it.
+ *
+ * <p>The password never travels unencrypted unless {@code SMTP_ALLOW_PLAINTEXT_AUTH} says so: {@code ssl} and
+ * {@code starttls} check the relay's certificate against the trust store and its host name against
+ * {@code SMTP_SERVER}; {@code starttls} gives up (before logging in) when the relay does not offer STARTTLS; and
+ * with {@code plain}, an existing password parameter stops the send instead of going out in the clear.
  */
 public final class SmtpMailer implements Mailer {
 
@@ -40,29 +47,47 @@ public final class SmtpMailer implements Mailer {
     }
 
     /**
-     * @param trustedTestHost tests only: trust whatever certificate this host shows (GreenMail's self-signed one).
-     *     Production passes empty: the JDK's trust store and the host name check decide.
+     * @param testTrust tests only: TLS sockets that trust the test's own certificate authority instead of the JDK's
+     *     trust store. The host name check stays on. Production passes empty.
      */
     SmtpMailer(SmtpSettings settings, EmailAddress from, Duration timeout, SecretParameters secrets,
-            Optional<String> trustedTestHost) {
+            Optional<SSLSocketFactory> testTrust) {
         this.settings = settings;
         this.from = from;
-        this.session = Session.getInstance(properties(settings, timeout, trustedTestHost));
+        this.session = Session.getInstance(properties(settings, timeout, testTrust));
         this.password = Lazy.of(() -> secrets.read(settings.passwordParameter()));
     }
 
     @Override
     public void send(MailMessage message) {
         Optional<String> secret = password.get();
+        if (secret.isPresent() && settings.protocol() == SmtpProtocol.PLAIN && !settings.plaintextAuthAllowed()) {
+            throw new MailDeliveryException("the SMTP password parameter " + settings.passwordParameter()
+                    + " exists but SMTP_PROTOCOL is plain: IKR sends the password only over ssl or starttls,"
+                    + " or over plain when SMTP_ALLOW_PLAINTEXT_AUTH is true");
+        }
         try (Transport transport = session.getTransport("smtp")) {
             MimeMessage mime = mime(message);
             transport.connect(settings.server(), settings.port(),
                     secret.map(present -> settings.user()).orElse(null), secret.orElse(null));
             transport.sendMessage(mime, mime.getAllRecipients());
         } catch (MessagingException e) {
-            throw new MailDeliveryException("the SMTP relay " + settings.server() + ":" + settings.port()
-                    + " did not accept the mail: " + describe(e), e);
+            String relay = "the SMTP relay " + settings.server() + ":" + settings.port();
+            throw new MailDeliveryException(refusedCertificate(e)
+                    ? relay + " was refused: its certificate is not trusted or not issued for " + settings.server()
+                            + ": " + describe(e)
+                    : relay + " did not accept the mail: " + describe(e), e);
         }
+    }
+
+    /** Whether the TLS handshake failed on the relay's certificate: untrusted, or for another host name. */
+    private static boolean refusedCertificate(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The exception and, when deeper, its root cause ("Exception reading response" says little alone). */
@@ -91,7 +116,8 @@ public final class SmtpMailer implements Mailer {
         return mime;
     }
 
-    private static Properties properties(SmtpSettings settings, Duration timeout, Optional<String> trustedTestHost) {
+    private static Properties properties(SmtpSettings settings, Duration timeout,
+            Optional<SSLSocketFactory> testTrust) {
         var properties = new Properties();
         String millis = Long.toString(timeout.toMillis());
         for (String prefix : new String[] {"mail.smtp.", "mail.smtps."}) {
@@ -106,9 +132,9 @@ public final class SmtpMailer implements Mailer {
             properties.put("mail.smtp.starttls.required", "true");
         }
         properties.put("mail.smtp.ssl.checkserveridentity", "true");
-        trustedTestHost.ifPresent(host -> {
-            properties.put("mail.smtp.ssl.trust", host);
-            properties.put("mail.smtp.ssl.checkserveridentity", "false");
+        testTrust.ifPresent(factory -> {
+            properties.put("mail.smtp.ssl.socketFactory", factory);
+            properties.put("mail.smtp.socketFactory.fallback", "false");
         });
         return properties;
     }

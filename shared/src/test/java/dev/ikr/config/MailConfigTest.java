@@ -94,12 +94,90 @@ class MailConfigTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"api.mailgun.net/v3/mg.example.com", "ftp://api.mailgun.net/v3/x", "https://",
-            "https://api.mailgun.net/v3/x?key=1", "https://api:key@api.mailgun.net/v3/x", "https://a b"})
-    void failsNamingTheUrl_whenItIsNotAnHttpUrl(String value) {
+            "https://api.mailgun.net/v3/x?key=1", "https://api:key-3ax6@api.mailgun.net/v3/x", "https://a b",
+            "https://api.mailgun.net/v3/x#top"})
+    void failsNamingTheUrl_whenItIsNotAnHttpsUrl_withoutEchoingAKeyInIt(String value) {
         assertThatThrownBy(() -> MailConfig.from(mailgun("MAILGUN_API_URL", value)))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("MAILGUN_API_URL")
-                .hasMessageContaining("http(s) URL");
+                .hasMessageStartingWith("MAILGUN_API_URL must be an https URL")
+                .message().doesNotContain("key-3ax6");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://api.eu.mailgun.net/v3/mg.example.com", "HTTP://api.mailgun.net/v3/x",
+            "http://10.0.0.7:8080/v3/x", "http://128.0.0.1/v3/x", "http://localhost.example.com/v3/x",
+            "http://127.0.0.1.nip.io/v3/x", "http://[::2]:8080/v3/x", "http://127.0.0.256/v3/x"})
+    void failsNamingTheUrl_whenItIsHttpToAHostThatIsNotLoopback(String value) {
+        assertThatThrownBy(() -> MailConfig.from(mailgun("MAILGUN_API_URL", value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("MAILGUN_API_URL must be an https URL")
+                .hasMessageEndingWith(", not '" + value + "'.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:8080/v3/mg.example.com", "http://localhost:8080/v3/mg.example.com",
+            "http://LocalHost/v3/mg.example.com", "http://127.3.2.1:9/v3/mg.example.com",
+            "http://[::1]:8080/v3/mg.example.com"})
+    void acceptsHttpOnALoopbackHost_warningThatTheKeyTravelsUnencrypted(String value) {
+        MailConfig config = MailConfig.from(mailgun("MAILGUN_API_URL", value));
+
+        assertThat(config.mailgun().orElseThrow().apiUrl()).isEqualTo(URI.create(value));
+        assertThat(config.plaintextWarning()).hasValueSatisfying(warning -> assertThat(warning)
+                .startsWith("MAILGUN_API_URL is http").contains("unencrypted"));
+    }
+
+    @Test
+    void warnsAboutNothing_whenMailgunIsHttps() {
+        assertThat(MailConfig.from(mailgun()).plaintextWarning()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ssl", "starttls", "tls"})
+    void warnsAboutNothing_whenSmtpIsEncrypted_evenWithPlaintextAuthAllowed(String protocol) {
+        MailConfig config = MailConfig.from(smtp("SMTP_PROTOCOL", protocol, "SMTP_PASSWORD_PARAMETER", "/team/smtp",
+                "SMTP_ALLOW_PLAINTEXT_AUTH", "true"));
+
+        assertThat(config.plaintextWarning()).isEmpty();
+        assertThat(MailConfig.from(env()).plaintextWarning()).as("ses").isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/ikr/secret/smtp", "/team/smtp-password"})
+    void failsNamingTheVariables_whenPlainWouldSendAConfiguredPasswordUnencrypted(String parameter) {
+        assertThatThrownBy(() -> MailConfig.from(smtp("SMTP_PROTOCOL", "plain", "SMTP_PASSWORD_PARAMETER", parameter)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("SMTP_PASSWORD_PARAMETER is set but SMTP_PROTOCOL is plain, which would send the password"
+                        + " unencrypted: use ssl or starttls, or set SMTP_ALLOW_PLAINTEXT_AUTH=true.");
+        assertThatThrownBy(() -> MailConfig.from(smtp("SMTP_PROTOCOL", "plain", "SMTP_PASSWORD_PARAMETER", parameter,
+                "SMTP_ALLOW_PLAINTEXT_AUTH", "false"))).isInstanceOf(ConfigurationException.class);
+    }
+
+    @Test
+    void sendsThePasswordOverPlain_whenPlaintextAuthIsAllowed_warningThatItTravelsUnencrypted() {
+        MailConfig config = MailConfig.from(smtp("SMTP_PROTOCOL", "plain", "SMTP_PASSWORD_PARAMETER", "/team/smtp",
+                "SMTP_ALLOW_PLAINTEXT_AUTH", "true"));
+
+        assertThat(config.smtp()).contains(new SmtpSettings("smtp.example.com", 25, SmtpProtocol.PLAIN,
+                "ikr@example.com", "/team/smtp", true));
+        assertThat(config.plaintextWarning()).contains("SMTP_PROTOCOL is plain and SMTP_ALLOW_PLAINTEXT_AUTH is true:"
+                + " the SMTP password and the mails travel to the relay unencrypted");
+    }
+
+    @Test
+    void allowsAPlainRelayWithoutAPasswordParameter_warningThatMailsTravelUnencryptedWithoutLogin() {
+        MailConfig config = MailConfig.from(smtp("SMTP_PROTOCOL", "plain"));
+
+        assertThat(config.smtp()).contains(new SmtpSettings("smtp.example.com", 25, SmtpProtocol.PLAIN,
+                "ikr@example.com", "/ikr/secret/smtp", false));
+        assertThat(config.plaintextWarning()).contains(
+                "SMTP_PROTOCOL is plain: the mails travel to the relay unencrypted, and IKR does not log in");
+    }
+
+    @Test
+    void failsNamingTheVariable_whenPlaintextAuthIsNotABoolean() {
+        assertThatThrownBy(() -> MailConfig.from(smtp("SMTP_PROTOCOL", "plain", "SMTP_ALLOW_PLAINTEXT_AUTH", "maybe")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("SMTP_ALLOW_PLAINTEXT_AUTH must be true or false, not 'maybe'.");
     }
 
     @Test
@@ -108,7 +186,7 @@ class MailConfigTest {
 
         assertThat(config.client()).isEqualTo(MailClient.SMTP);
         assertThat(config.smtp()).contains(new SmtpSettings("smtp.example.com", 587, SmtpProtocol.STARTTLS,
-                "ikr@example.com", "/ikr/secret/smtp"));
+                "ikr@example.com", "/ikr/secret/smtp", false));
         assertThat(config.mailgun()).isEmpty();
     }
 
@@ -129,7 +207,7 @@ class MailConfigTest {
                 "SMTP_PASSWORD_PARAMETER", "/team/smtp-password", "MAIL_TIMEOUT_SECONDS", "2"));
 
         assertThat(config.smtp()).contains(new SmtpSettings("email-smtp.eu-west-1.amazonaws.com", 2465,
-                SmtpProtocol.SSL, "AKIAEXAMPLE", "/team/smtp-password"));
+                SmtpProtocol.SSL, "AKIAEXAMPLE", "/team/smtp-password", false));
         assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(2));
     }
 

@@ -177,6 +177,17 @@ class FernetTest {
     }
 
     @Test
+    void decryptsWithTheKeyInTheStandardAlphabet_asPythonDoes() {
+        String token = fernet.encrypt(key, AWS_SECRET);
+        String standard = Base64.getEncoder().encodeToString(Base64.getUrlDecoder().decode(key.encoded()));
+
+        assertThat(fernet.decrypt(EncryptionKey.fromEncoded(standard), token)).isEqualTo(AWS_SECRET);
+        assertThat(python("import sys; from cryptography.fernet import Fernet; "
+                + "print(Fernet(sys.argv[1]).decrypt(sys.argv[2].encode()).decode())", standard, token))
+                .isEqualTo(AWS_SECRET);
+    }
+
+    @Test
     void keysAreEqualByContent() {
         EncryptionKey copy = EncryptionKey.fromEncoded(key.encoded());
 
@@ -200,13 +211,12 @@ class FernetTest {
     }
 
     @Test
-    void fromEncodedRejectsTextThatIsNotUrlSafeBase64() {
+    void fromEncodedRejectsTextThatIsNotA32ByteBase64Key() {
         String notBase64 = "not base64 ".repeat(4);
-        String standardAlphabet = key.encoded().substring(0, 42) + "+=";
         String unpadded = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
         String thirtyThreeBytes = Base64.getUrlEncoder().encodeToString(new byte[33]);
 
-        for (String text : List.of(notBase64, standardAlphabet, unpadded, thirtyThreeBytes)) {
+        for (String text : List.of(notBase64, unpadded, thirtyThreeBytes)) {
             assertThatThrownBy(() -> EncryptionKey.fromEncoded(text))
                     .isInstanceOf(IllegalArgumentException.class)
                     .message().doesNotContain(text);

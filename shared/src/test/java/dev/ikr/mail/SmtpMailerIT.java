@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.DummySSLServerSocketFactory;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.ikr.aws.AwsClients;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,11 +41,22 @@ import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
- * {@link SmtpMailer} against GreenMail (SMTP and SMTPS on free ports) with the password in moto's SSM. GreenMail
- * 2.1 has no STARTTLS, so {@code starttls} is proven by the refusal to go on in the clear.
+ * {@link SmtpMailer} against GreenMail (SMTP and SMTPS on free ports) with the password in moto's SSM. GreenMail's
+ * SMTPS shows a certificate made for 127.0.0.1 by the test, which the mailer trusts instead of the JDK's trust
+ * store; the host name check stays on. GreenMail 2.1 has no STARTTLS: {@link SmtpMailerTlsIT} covers it, and
+ * certificates issued for another host.
  */
 @ExtendWith(MotoExtension.class)
 class SmtpMailerIT {
+
+    /** GreenMail reads its key store once per JVM, when it first serves SMTPS: no other test in it does. */
+    private static final TestCertificates.Identity RELAY = TestCertificates.issue(TestCertificates.LOOPBACK);
+
+    static {
+        System.setProperty("greenmail.tls.keystore.file", RELAY.keyStoreFile().toString());
+        System.setProperty("greenmail.tls.keystore.password", TestCertificates.PASSWORD);
+        System.setProperty("greenmail.tls.key.password", TestCertificates.PASSWORD);
+    }
 
     private static final String HOST = "127.0.0.1";
     private static final String SENDER = "ikr@example.com";
@@ -71,6 +84,13 @@ class SmtpMailerIT {
         aws = new AwsClients();
     }
 
+    @BeforeAll
+    static void greenMailShowsTheTestsCertificate() throws Exception {
+        var factory = (DummySSLServerSocketFactory) DummySSLServerSocketFactory.getDefault();
+        assertThat(factory.getKeyStore().getCertificateAlias(RELAY.certificate()))
+                .as("GreenMail's SMTPS certificate is the test's (another test started SMTPS first?)").isNotNull();
+    }
+
     @ParameterizedTest(name = "{0}, password in SSM: {1}")
     @CsvSource({"PLAIN, true", "PLAIN, false", "SSL, true", "SSL, false"})
     void deliversOneMultipartAlternativeMail_withAndWithoutLoggingIn(SmtpProtocol protocol, boolean withPassword)
@@ -79,7 +99,7 @@ class SmtpMailerIT {
             storePassword(PASSWORD);
         }
 
-        mailer(protocol, Duration.ofSeconds(10)).send(MESSAGE);
+        mailer(protocol, true).send(MESSAGE);
 
         MimeMessage[] received = GREEN_MAIL.getReceivedMessages();
         assertThat(received).hasSize(RECIPIENTS.size());
@@ -105,7 +125,7 @@ class SmtpMailerIT {
         String wrong = "wrong-" + PASSWORD;
         storePassword(wrong);
 
-        assertThatThrownBy(() -> mailer(protocol, Duration.ofSeconds(10)).send(MESSAGE))
+        assertThatThrownBy(() -> mailer(protocol, true).send(MESSAGE))
                 .isInstanceOf(MailDeliveryException.class)
                 .hasMessageContaining("AuthenticationFailedException")
                 .satisfies(e -> assertThat(fullText(e)).doesNotContain(wrong).doesNotContain(PASSWORD));
@@ -113,20 +133,28 @@ class SmtpMailerIT {
     }
 
     @Test
-    void refusesToSendInTheClear_whenStartTlsIsRequiredButTheRelayDoesNotOfferIt() {
+    void refusesToSendThePasswordOverPlain_andSendsNothing_unlessPlaintextAuthIsAllowed() {
         storePassword(PASSWORD);
 
-        assertThatThrownBy(() -> mailer(SmtpProtocol.STARTTLS, Duration.ofSeconds(10)).send(MESSAGE))
+        assertThatThrownBy(() -> mailer(SmtpProtocol.PLAIN, false).send(MESSAGE))
                 .isInstanceOf(MailDeliveryException.class)
-                .hasMessageContaining("STARTTLS")
+                .hasMessageContaining(PARAMETER)
+                .hasMessageContaining("SMTP_ALLOW_PLAINTEXT_AUTH")
                 .satisfies(e -> assertThat(fullText(e)).doesNotContain(PASSWORD));
         assertThat(GREEN_MAIL.getReceivedMessages()).isEmpty();
     }
 
     @Test
+    void sendsWithoutLoggingInOverPlain_whenThePasswordParameterDoesNotExist() {
+        mailer(SmtpProtocol.PLAIN, false).send(MESSAGE);
+
+        assertThat(GREEN_MAIL.getReceivedMessages()).hasSize(RECIPIENTS.size());
+    }
+
+    @Test
     void refusesTheRelay_whenItsCertificateIsNotTrusted_asInProduction() {
         var production = new SmtpMailer(
-                new SmtpSettings(HOST, GREEN_MAIL.getSmtps().getPort(), SmtpProtocol.SSL, LOGIN, PARAMETER),
+                new SmtpSettings(HOST, GREEN_MAIL.getSmtps().getPort(), SmtpProtocol.SSL, LOGIN, PARAMETER, false),
                 EmailAddress.of(SENDER), Duration.ofSeconds(10), new SsmSecretParameters(aws.ssm()));
 
         assertThatThrownBy(() -> production.send(MESSAGE))
@@ -138,7 +166,7 @@ class SmtpMailerIT {
     @Test
     void readsThePasswordFromSsmOnce_acrossSeveralMails() {
         storePassword(PASSWORD);
-        SmtpMailer mailer = mailer(SmtpProtocol.PLAIN, Duration.ofSeconds(10));
+        SmtpMailer mailer = mailer(SmtpProtocol.SSL, false);
 
         mailer.send(MESSAGE);
         mailer.send(MESSAGE);
@@ -154,8 +182,8 @@ class SmtpMailerIT {
             throws IOException {
         try (var silent = new SilentRelay()) {
             SmtpMailer mailer = new SmtpMailer(
-                    new SmtpSettings(HOST, silent.port(), protocol, LOGIN, PARAMETER), EmailAddress.of(SENDER),
-                    Duration.ofSeconds(2), new SsmSecretParameters(aws.ssm()), Optional.of(HOST));
+                    new SmtpSettings(HOST, silent.port(), protocol, LOGIN, PARAMETER, true), EmailAddress.of(SENDER),
+                    Duration.ofSeconds(2), new SsmSecretParameters(aws.ssm()), Optional.of(RELAY.trustedByClient()));
 
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> mailer.send(MESSAGE))
                     .isInstanceOf(MailDeliveryException.class)
@@ -163,10 +191,12 @@ class SmtpMailerIT {
         }
     }
 
-    private SmtpMailer mailer(SmtpProtocol protocol, Duration timeout) {
+    /** A mailer for GreenMail that trusts its certificate, checking the host name as in production. */
+    private SmtpMailer mailer(SmtpProtocol protocol, boolean plaintextAuthAllowed) {
         int port = protocol == SmtpProtocol.SSL ? GREEN_MAIL.getSmtps().getPort() : GREEN_MAIL.getSmtp().getPort();
-        return new SmtpMailer(new SmtpSettings(HOST, port, protocol, LOGIN, PARAMETER), EmailAddress.of(SENDER),
-                timeout, new SsmSecretParameters(aws.ssm()), Optional.of(HOST));
+        return new SmtpMailer(new SmtpSettings(HOST, port, protocol, LOGIN, PARAMETER, plaintextAuthAllowed),
+                EmailAddress.of(SENDER), Duration.ofSeconds(10), new SsmSecretParameters(aws.ssm()),
+                Optional.of(RELAY.trustedByClient()));
     }
 
     private void storePassword(String password) {
