@@ -93,7 +93,8 @@ public final class Rotator {
         var account = new AccountForMails(accountId, directory);
         List<IamUser> enrolled = new ArrayList<>();
         directory.forEachUser(user -> {
-            if (user.isEnrolled()) {
+            // a user with a look-alike of an IKR tag is reported misconfigured, never rotated
+            if (user.isEnrolled() || user.hasLookAlikeTags()) {
                 enrolled.add(user);
             }
         });

@@ -459,6 +459,32 @@ class RotatorTest {
         assertThat(directory.keyIds("robot")).containsExactly(oldKey("robot"));
     }
 
+    @Test
+    void reportsLookAlikeTaggedUsersAsMisconfigured_andCreatesNothingForThem() {
+        enrol(ALICE, 90);
+        enrol("mallory", Map.of("ıkr:emaıl", "mallory@evil.example"), 400);
+        enrol("bob", Map.of("IKR:EMAIL", mailOf("bob"), "IKR:\u0415MAIL", "bob@evil.example"), 400);
+
+        for (Mode mode : Mode.values()) {
+            RunSummary summary = rotator(true).run(ACCOUNT, mode);
+
+            UserOutcome mallory = outcome(summary, "mallory");
+            assertThat(mallory.action()).as("not enrolled, yet reported").isEqualTo(Action.MISCONFIGURED);
+            assertThat(mallory.reason()).startsWith("tag 'ıkr:emaıl' looks like IKR:EMAIL but is not");
+            UserOutcome bob = outcome(summary, "bob");
+            assertThat(bob.action()).as("enrolled, with a look-alike beside it").isEqualTo(Action.MISCONFIGURED);
+            assertThat(bob.reason()).startsWith("tag 'IKR:\u0415MAIL' looks like IKR:EMAIL but is not")
+                    .contains("U+0415 CYRILLIC CAPITAL LETTER IE").doesNotContain("evil.example");
+            assertThat(summary.counts()).containsEntry(Action.MISCONFIGURED, 2);
+        }
+        assertThat(directory.listedUsers()).doesNotContain("mallory", "bob");
+        assertThat(directory.keyIds("mallory")).containsExactly(oldKey("mallory"));
+        assertThat(directory.keyIds("bob")).containsExactly(oldKey("bob"));
+        assertThat(journal).noneMatch(change -> change.contains("mallory") || change.contains("bob")
+                || change.contains("evil"));
+        assertThat(directory.keyIds(ALICE)).hasSize(2);
+    }
+
     // ---- plan ---------------------------------------------------------------------------------
 
     @Test
