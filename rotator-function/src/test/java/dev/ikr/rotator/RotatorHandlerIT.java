@@ -331,6 +331,24 @@ class RotatorHandlerIT {
     }
 
     @Test
+    void reportsAUserWhoseAddressIsOutsideAllowedEmailDomains_asMisconfigured() {
+        account.createUser("quentin", Map.of("IKR:EMAIL", "quentin@elsewhere.org"));
+        String key = account.createKey("quentin");
+        account.createUser("rachel", Map.of("IKR:EMAIL", "rachel@eu.example.com"));
+        account.createKey("rachel");
+
+        Map<String, Object> response = invoke(config(Map.of("ALLOWED_EMAIL_DOMAINS", ".example.com")),
+                hundredDaysLater);
+
+        assertThat(userEntry(response, "quentin")).containsEntry("action", "misconfigured")
+                .containsEntry("reason", "IKR:EMAIL: the address's domain 'elsewhere.org' is not one that"
+                        + " ALLOWED_EMAIL_DOMAINS allows");
+        assertThat(account.keyIds("quentin")).containsExactly(key);
+        assertThat(userEntry(response, "rachel")).containsEntry("action", "rotated");
+        assertThat(account.sentMails()).extracting(SentMail::to).containsExactly(List.of("rachel@eu.example.com"));
+    }
+
+    @Test
     void takesTheAccountIdFromTheFunctionArn_unlessAccountIdIsSet() {
         account.createUser("trent", Map.of("IKR:EMAIL", "trent@example.com"));
         account.createKey("trent");

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * What a user's {@code IKR:*} tags ask for. Built by {@link #fromTags(IamUser)}, which validates
+ * What a user's {@code IKR:*} tags ask for. Built by {@link #fromTags(IamUser, AllowedEmailDomains)}, which validates
  * every value before anything is created, so a bad tag never leaves a half-rotated user behind.
  */
 public record UserSettings(
@@ -29,13 +29,19 @@ public record UserSettings(
         instructions = instructions == null ? List.of() : List.copyOf(instructions);
     }
 
+    /** Reads the user's tags, allowing mail to any domain. */
+    public static UserSettings fromTags(IamUser user) {
+        return fromTags(user, AllowedEmailDomains.any());
+    }
+
     /**
      * Reads the user's tags.
      *
+     * @param allowedDomains where the new key may be mailed
      * @throws MisconfiguredUserException naming the first tag that cannot be used: a look-alike of an IKR tag, two
-     *     spellings of one tag, or a value that is wrong
+     *     spellings of one tag, or a value that is wrong or, for {@code IKR:EMAIL}, outside {@code allowedDomains}
      */
-    public static UserSettings fromTags(IamUser user) {
+    public static UserSettings fromTags(IamUser user, AllowedEmailDomains allowedDomains) {
         List<TagKeys.LookAlike> lookAlikes = user.lookAlikeTags();
         if (!lookAlikes.isEmpty()) {
             throw new MisconfiguredUserException(lookAlikes.getFirst().reason()
@@ -47,6 +53,9 @@ public record UserSettings(
             email = EmailAddress.of(user.tag(TagKeys.EMAIL).orElse(""));
         } catch (IllegalArgumentException e) {
             throw new MisconfiguredUserException(TagKeys.EMAIL + ": " + e.getMessage());
+        }
+        if (!allowedDomains.permits(email)) {
+            throw new MisconfiguredUserException(TagKeys.EMAIL + ": " + allowedDomains.refusal(email));
         }
         return new UserSettings(
                 email,

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class UserSettingsTest {
@@ -240,5 +241,58 @@ class UserSettingsTest {
         assertThatThrownBy(() -> settings(tags))
                 .isInstanceOf(MisconfiguredUserException.class)
                 .hasMessageContaining("'IKR:EMAIL' and 'ikr:email' are the same tag IKR:EMAIL spelled twice");
+    }
+
+    // ---- allowed mail domains -----------------------------------------------------------------
+
+    private static UserSettings settingsAllowing(String allowed, String email) {
+        return UserSettings.fromTags(user(Map.of("IKR:EMAIL", email)),
+                AllowedEmailDomains.parse(allowed, "ALLOWED_EMAIL_DOMAINS"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "example.com,                  alice@example.com",
+        "example.com,                  alice@EXAMPLE.Com",
+        "EXAMPLE.COM,                  alice@example.com",
+        ".example.com,                 alice@example.com",
+        ".example.com,                 alice@eu.example.com",
+        ".example.com,                 alice@a.b.example.com",
+        "other.org;.example.com,       alice@eu.example.com",
+        "xn--bcher-kva.example,        alice@xn--bcher-kva.example",
+        "XN--BCHER-KVA.example,        alice@xn--bcher-kva.EXAMPLE"})
+    void readsAnAddressInAnAllowedDomain(String allowed, String email) {
+        assertThat(settingsAllowing(allowed.replace(';', ','), email).email().value()).isEqualTo(email);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "example.com,        alice@eu.example.com,          eu.example.com",
+        "example.com,        alice@notexample.com,          notexample.com",
+        ".example.com,       alice@notexample.com,          notexample.com",
+        ".example.com,       alice@example.com.evil.org,    example.com.evil.org",
+        "example.com,        alice@example.org,             example.org"})
+    void callsTheUserMisconfigured_namingTheDomainAndTheVariable_whenTheAddressIsOutsideTheAllowedDomains(
+            String allowed, String email, String domain) {
+        assertThatThrownBy(() -> settingsAllowing(allowed, email))
+                .isInstanceOf(MisconfiguredUserException.class)
+                .hasMessage("IKR:EMAIL: the address's domain '" + domain + "' is not one that ALLOWED_EMAIL_DOMAINS"
+                        + " allows");
+    }
+
+    @Test
+    void refusesAnAddressWithAUnicodeDomain_whichOnlyTakesPartInItsAsciiForm() {
+        assertThatThrownBy(() -> settingsAllowing("xn--bcher-kva.example", "alice@bücher.example"))
+                .isInstanceOf(MisconfiguredUserException.class)
+                .hasMessageContaining("IKR:EMAIL")
+                .hasMessageContaining("not a valid email address");
+        assertThatThrownBy(() -> settings(enrolledWith("IKR:EMAIL", "alice@bücher.example")))
+                .as("whatever the allowed domains").isInstanceOf(MisconfiguredUserException.class);
+    }
+
+    @Test
+    void allowsAnyDomain_byDefault() {
+        assertThat(settings(enrolledWith("IKR:EMAIL", "alice@anywhere.example")).email().value())
+                .isEqualTo("alice@anywhere.example");
     }
 }
