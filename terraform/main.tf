@@ -46,6 +46,8 @@ locals {
     for name, value in merge(local.shared_environment, {
       ROTATE_AFTER_DAYS = tostring(var.rotate_after_days)
       DELETE_AFTER_DAYS = tostring(var.delete_after_days)
+      # the default, [], leaves the variable out: any domain
+      ALLOWED_EMAIL_DOMAINS = join(",", var.allowed_email_domains)
     }) : name => value if value != null && value != ""
   }
 

@@ -298,6 +298,19 @@ variable "mail_from" {
   }
 }
 
+variable "allowed_email_domains" {
+  type        = list(string)
+  default     = []
+  nullable    = false
+  description = "`ALLOWED_EMAIL_DOMAINS`: the only domains new keys may be mailed to (`example.com`; `.example.com` also allows its subdomains). Empty: any domain. A user whose `IKR:EMAIL` is elsewhere is reported `misconfigured`"
+
+  validation {
+    condition = alltrue([for domain in var.allowed_email_domains :
+    can(regex("^\\.?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$", domain))])
+    error_message = "allowed_email_domains must hold domain names such as example.com, or .example.com to allow its subdomains too: ASCII only (xn-- for an internationalised domain), no @, spaces or empty entries."
+  }
+}
+
 variable "smtp_server" {
   type        = string
   default     = null

@@ -51,6 +51,8 @@ module "iam_key_rotator" {
   encrypt_key_pair  = true
   mail_client       = "ses"
 
+  allowed_email_domains = [".example.com"]
+
   enable_pitr      = var.enable_pitr
   enable_snapstart = var.enable_snapstart
 

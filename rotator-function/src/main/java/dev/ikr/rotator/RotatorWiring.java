@@ -30,7 +30,8 @@ public final class RotatorWiring {
                 new SsmSecretStore(clients.ssm()),
                 mailer,
                 new MessageRenderer(),
-                new Rotator.Options(config.policy(), config.encryptKeyPair(), config.maxConcurrency()),
+                new Rotator.Options(config.policy(), config.encryptKeyPair(), config.maxConcurrency(),
+                        config.allowedEmailDomains()),
                 clock,
                 new SecureRandom());
     }

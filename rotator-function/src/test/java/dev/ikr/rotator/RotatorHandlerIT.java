@@ -331,6 +331,53 @@ class RotatorHandlerIT {
     }
 
     @Test
+    void reportsUsersWithALookAlikeOfAnIkrTag_asMisconfigured_andCreatesNoKeyForThem() {
+        account.createUser("yvonne", Map.of("ıkr:emaıl", "yvonne@attacker.example"));
+        String yvonnesKey = account.createKey("yvonne");
+        account.createUser("walter", Map.of("IKR:EMAIL", "walter@example.com",
+                "IKR:\u0415MAIL", "walter@attacker.example"));
+        String waltersKey = account.createKey("walter");
+        account.createUser("xavier", Map.of("IKR:EMAIL", "xavier@example.com"));
+        account.createKey("xavier");
+
+        Map<String, Object> response = invoke(config(Map.of()), hundredDaysLater);
+
+        assertThat(userEntry(response, "yvonne")).containsEntry("action", "misconfigured");
+        assertThat((String) userEntry(response, "yvonne").get("reason"))
+                .startsWith("tag 'ıkr:emaıl' looks like IKR:EMAIL but is not");
+        assertThat(userEntry(response, "walter")).containsEntry("action", "misconfigured");
+        assertThat((String) userEntry(response, "walter").get("reason"))
+                .startsWith("tag 'IKR:\u0415MAIL' looks like IKR:EMAIL but is not");
+        assertThat(userEntry(response, "xavier")).containsEntry("action", "rotated");
+        assertThat(account.keyIds("yvonne")).containsExactly(yvonnesKey);
+        assertThat(account.keyIds("walter")).containsExactly(waltersKey);
+        assertThat(account.items()).allSatisfy(item -> assertThat(item.get("user").s()).isEqualTo("xavier"));
+        assertThat(account.parameter("/ikr/secret/iam/yvonne")).isEmpty();
+        assertThat(account.parameter("/ikr/secret/iam/walter")).isEmpty();
+        assertThat(account.sentMails()).extracting(SentMail::to).containsExactly(List.of("xavier@example.com"));
+        assertThat(logs.lines()).anyMatch(line -> line.contains("\"level\":\"ERROR\"") && line.contains("yvonne")
+                && line.contains("misconfigured"));
+    }
+
+    @Test
+    void reportsAUserWhoseAddressIsOutsideAllowedEmailDomains_asMisconfigured() {
+        account.createUser("quentin", Map.of("IKR:EMAIL", "quentin@elsewhere.org"));
+        String key = account.createKey("quentin");
+        account.createUser("rachel", Map.of("IKR:EMAIL", "rachel@eu.example.com"));
+        account.createKey("rachel");
+
+        Map<String, Object> response = invoke(config(Map.of("ALLOWED_EMAIL_DOMAINS", ".example.com")),
+                hundredDaysLater);
+
+        assertThat(userEntry(response, "quentin")).containsEntry("action", "misconfigured")
+                .containsEntry("reason", "IKR:EMAIL: the address's domain 'elsewhere.org' is not one that"
+                        + " ALLOWED_EMAIL_DOMAINS allows");
+        assertThat(account.keyIds("quentin")).containsExactly(key);
+        assertThat(userEntry(response, "rachel")).containsEntry("action", "rotated");
+        assertThat(account.sentMails()).extracting(SentMail::to).containsExactly(List.of("rachel@eu.example.com"));
+    }
+
+    @Test
     void takesTheAccountIdFromTheFunctionArn_unlessAccountIdIsSet() {
         account.createUser("trent", Map.of("IKR:EMAIL", "trent@example.com"));
         account.createKey("trent");

@@ -1,5 +1,6 @@
 package dev.ikr.config;
 
+import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.Days;
 import dev.ikr.domain.EmailAddress;
 import java.util.Arrays;
@@ -71,6 +72,12 @@ final class Environment {
                 throw new IllegalArgumentException(name + " must be a mail address: " + e.getMessage());
             }
         });
+    }
+
+    /** A comma-separated list of mail domains; unset or blank: any domain. */
+    AllowedEmailDomains emailDomains(String name) {
+        return optional(name).map(value -> parse(name, value, raw -> AllowedEmailDomains.parse(raw, name)))
+                .orElse(AllowedEmailDomains.any());
     }
 
     <E extends Enum<E>> E oneOf(String name, Class<E> type, E defaultValue) {

@@ -1,5 +1,6 @@
 package dev.ikr.config;
 
+import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.RotationPolicy;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param mail {@code MAIL_CLIENT} (ses), {@code MAIL_FROM} and the mailer's own variables
  * @param accountId {@code ACCOUNT_ID}, overriding the account of the invoked function's ARN
  * @param maxConcurrency {@code MAX_CONCURRENCY} (4): users handled at once
+ * @param allowedEmailDomains {@code ALLOWED_EMAIL_DOMAINS} (any): where new keys may be mailed
  */
 public record RotatorConfig(
         String tableName,
@@ -21,7 +23,8 @@ public record RotatorConfig(
         boolean encryptKeyPair,
         MailConfig mail,
         Optional<String> accountId,
-        int maxConcurrency) {
+        int maxConcurrency,
+        AllowedEmailDomains allowedEmailDomains) {
 
     public static final int DEFAULT_ROTATE_AFTER_DAYS = 85;
     public static final int DEFAULT_DELETE_AFTER_DAYS = 5;
@@ -39,6 +42,7 @@ public record RotatorConfig(
         MailConfig mail = MailConfig.from(variables);
         Optional<String> accountId = env.accountId();
         int concurrency = env.positiveInt("MAX_CONCURRENCY", DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT);
-        return new RotatorConfig(table, policy, encrypt, mail, accountId, concurrency);
+        AllowedEmailDomains allowedDomains = env.emailDomains("ALLOWED_EMAIL_DOMAINS");
+        return new RotatorConfig(table, policy, encrypt, mail, accountId, concurrency, allowedDomains);
     }
 }

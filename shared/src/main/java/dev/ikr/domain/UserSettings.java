@@ -8,8 +8,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * What a user's {@code IKR:*} tags ask for. Built by {@link #fromTags(IamUser)}, which validates every
- * value before anything is created, so a bad tag never leaves a half-rotated user behind.
+ * What a user's {@code IKR:*} tags ask for. Built by {@link #fromTags(IamUser, AllowedEmailDomains)}, which validates
+ * every value before anything is created, so a bad tag never leaves a half-rotated user behind.
  */
 public record UserSettings(
         EmailAddress email,
@@ -17,9 +17,9 @@ public record UserSettings(
         Optional<Integer> deleteAfterDays,
         List<String> instructions) {
 
-    public static final String ROTATE_AFTER_DAYS_TAG = "IKR:ROTATE_AFTER_DAYS";
-    public static final String DELETE_AFTER_DAYS_TAG = "IKR:DELETE_AFTER_DAYS";
-    public static final String INSTRUCTION_TAG_PREFIX = "IKR:INSTRUCTION_";
+    public static final String ROTATE_AFTER_DAYS_TAG = TagKeys.ROTATE_AFTER_DAYS;
+    public static final String DELETE_AFTER_DAYS_TAG = TagKeys.DELETE_AFTER_DAYS;
+    public static final String INSTRUCTION_TAG_PREFIX = TagKeys.INSTRUCTION_PREFIX;
     private static final Pattern INSTRUCTION_INDEX = Pattern.compile("[0-9]{1,4}");
 
     public UserSettings {
@@ -29,23 +29,55 @@ public record UserSettings(
         instructions = instructions == null ? List.of() : List.copyOf(instructions);
     }
 
+    /** Reads the user's tags, allowing mail to any domain. */
+    public static UserSettings fromTags(IamUser user) {
+        return fromTags(user, AllowedEmailDomains.any());
+    }
+
     /**
      * Reads the user's tags.
      *
-     * @throws MisconfiguredUserException naming the first tag that cannot be used
+     * @param allowedDomains where the new key may be mailed
+     * @throws MisconfiguredUserException naming the first tag that cannot be used: a look-alike of an IKR tag, two
+     *     spellings of one tag, or a value that is wrong or, for {@code IKR:EMAIL}, outside {@code allowedDomains}
      */
-    public static UserSettings fromTags(IamUser user) {
+    public static UserSettings fromTags(IamUser user, AllowedEmailDomains allowedDomains) {
+        List<TagKeys.LookAlike> lookAlikes = user.lookAlikeTags();
+        if (!lookAlikes.isEmpty()) {
+            throw new MisconfiguredUserException(lookAlikes.getFirst().reason()
+                    + (lookAlikes.size() > 1 ? " (and " + (lookAlikes.size() - 1) + " more look-alike tags)" : ""));
+        }
+        rejectRespelledTags(user);
         EmailAddress email;
         try {
-            email = EmailAddress.of(user.tag(IamUser.EMAIL_TAG).orElse(""));
+            email = EmailAddress.of(user.tag(TagKeys.EMAIL).orElse(""));
         } catch (IllegalArgumentException e) {
-            throw new MisconfiguredUserException(IamUser.EMAIL_TAG + ": " + e.getMessage());
+            throw new MisconfiguredUserException(TagKeys.EMAIL + ": " + e.getMessage());
+        }
+        if (!allowedDomains.permits(email)) {
+            throw new MisconfiguredUserException(TagKeys.EMAIL + ": " + allowedDomains.refusal(email));
         }
         return new UserSettings(
                 email,
                 days(user, ROTATE_AFTER_DAYS_TAG),
                 days(user, DELETE_AFTER_DAYS_TAG),
                 instructions(user));
+    }
+
+    /** IAM keeps one spelling of a key per user; should two reach IKR, neither silently wins. */
+    private static void rejectRespelledTags(IamUser user) {
+        var byFoldedKey = new TreeMap<String, String>();
+        for (String key : user.tags().keySet()) {
+            if (!TagKeys.isIkrKey(key)) {
+                continue;
+            }
+            String earlier = byFoldedKey.putIfAbsent(TagKeys.fold(key), key);
+            if (earlier != null) {
+                throw new MisconfiguredUserException("tags '" + TagKeys.printable(earlier) + "' and '"
+                        + TagKeys.printable(key) + "' are the same tag "
+                        + TagKeys.fold(key) + " spelled twice: keep one");
+            }
+        }
     }
 
     private static Optional<Integer> days(IamUser user, String tag) {
@@ -61,20 +93,22 @@ public record UserSettings(
         var byIndex = new TreeMap<Integer, String>();
         var numbered = new TreeMap<Integer, String>();
         for (Map.Entry<String, String> tag : user.tags().entrySet()) {
-            if (!tag.getKey().startsWith(INSTRUCTION_TAG_PREFIX)) {
+            String key = TagKeys.fold(tag.getKey());
+            if (!key.startsWith(INSTRUCTION_TAG_PREFIX)) {
                 continue;
             }
-            String index = tag.getKey().substring(INSTRUCTION_TAG_PREFIX.length());
+            String index = key.substring(INSTRUCTION_TAG_PREFIX.length());
             if (!INSTRUCTION_INDEX.matcher(index).matches()) {
                 throw new MisconfiguredUserException(
-                        "tag " + tag.getKey() + " must end in a number, like " + INSTRUCTION_TAG_PREFIX + "0");
+                        "tag " + TagKeys.printable(key) + " must end in a number, like "
+                                + INSTRUCTION_TAG_PREFIX + "0");
             }
             int number = Integer.parseInt(index);
             if (byIndex.containsKey(number) || numbered.containsKey(number)) {
-                throw new MisconfiguredUserException("tags " + numbered.get(number) + " and " + tag.getKey()
+                throw new MisconfiguredUserException("tags " + numbered.get(number) + " and " + key
                         + " both give instruction number " + number + ": keep one");
             }
-            numbered.put(number, tag.getKey());
+            numbered.put(number, key);
             if (!tag.getValue().isBlank()) {
                 byIndex.put(number, tag.getValue().strip());
             }

@@ -2,6 +2,7 @@ package dev.ikr.rotation;
 
 import static dev.ikr.util.Failures.describe;
 
+import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.CredentialReport;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.KeyReport;
@@ -40,7 +41,13 @@ public final class Rotator {
     public enum Mode { APPLY, PLAN }
 
     /** The run-wide settings. */
-    public record Options(RotationPolicy defaults, boolean encryptKeyPair, int maxConcurrency) {
+    public record Options(RotationPolicy defaults, boolean encryptKeyPair, int maxConcurrency,
+            AllowedEmailDomains allowedEmailDomains) {
+
+        /** Mail to any domain. */
+        public Options(RotationPolicy defaults, boolean encryptKeyPair, int maxConcurrency) {
+            this(defaults, encryptKeyPair, maxConcurrency, AllowedEmailDomains.any());
+        }
     }
 
     /** How long the run may still take (Lambda's remaining time); unlimited outside Lambda. */
@@ -70,7 +77,7 @@ public final class Rotator {
         this.pendingDeletions = pendingDeletions;
         this.userRotation = new UserRotation(directory, pendingDeletions,
                 new KeyDelivery(secretStore, mailer, renderer, options.encryptKeyPair(), clock, random),
-                options.defaults());
+                options.defaults(), options.allowedEmailDomains());
         this.maxConcurrency = options.maxConcurrency();
         this.clock = clock;
     }
@@ -93,7 +100,8 @@ public final class Rotator {
         var account = new AccountForMails(accountId, directory);
         List<IamUser> enrolled = new ArrayList<>();
         directory.forEachUser(user -> {
-            if (user.isEnrolled()) {
+            // a user with a look-alike of an IKR tag is reported misconfigured, never rotated
+            if (user.isEnrolled() || user.hasLookAlikeTags()) {
                 enrolled.add(user);
             }
         });

@@ -3,6 +3,7 @@ package dev.ikr.rotation;
 import static dev.ikr.util.Failures.describe;
 
 import dev.ikr.domain.AccessKey;
+import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.IssuedAccessKey;
 import dev.ikr.domain.KeyReport;
@@ -40,15 +41,17 @@ final class UserRotation {
     private final PendingDeletions pendingDeletions;
     private final KeyDelivery delivery;
     private final RotationPolicy defaults;
+    private final AllowedEmailDomains allowedDomains;
     private final RotationPlanner planner = new RotationPlanner();
     private final CredentialReportPrefilter prefilter = new CredentialReportPrefilter();
 
     UserRotation(IdentityDirectory directory, PendingDeletions pendingDeletions, KeyDelivery delivery,
-            RotationPolicy defaults) {
+            RotationPolicy defaults, AllowedEmailDomains allowedDomains) {
         this.directory = directory;
         this.pendingDeletions = pendingDeletions;
         this.delivery = delivery;
         this.defaults = defaults;
+        this.allowedDomains = allowedDomains;
     }
 
     /** The cleaning-up of an interrupted run, done before this run's own decision. */
@@ -69,7 +72,7 @@ final class UserRotation {
             AccountForMails account, Mode mode, Instant now) {
         UserSettings settings;
         try {
-            settings = UserSettings.fromTags(user);
+            settings = UserSettings.fromTags(user, allowedDomains);
         } catch (MisconfiguredUserException e) {
             return UserOutcome.of(user.name(), Action.MISCONFIGURED, e.getMessage());
         }

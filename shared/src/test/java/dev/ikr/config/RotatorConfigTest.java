@@ -3,6 +3,7 @@ package dev.ikr.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.RotationPolicy;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RotatorConfigTest {
@@ -50,6 +52,7 @@ class RotatorConfigTest {
         assertThat(config.mail().client()).isEqualTo(MailClient.SES);
         assertThat(config.accountId()).isEmpty();
         assertThat(config.maxConcurrency()).isEqualTo(4);
+        assertThat(config.allowedEmailDomains()).isEqualTo(AllowedEmailDomains.any());
     }
 
     @Test
@@ -61,6 +64,7 @@ class RotatorConfigTest {
         env.put("MAIL_CLIENT", "ses");
         env.put("ACCOUNT_ID", "123456789012");
         env.put("MAX_CONCURRENCY", "16");
+        env.put("ALLOWED_EMAIL_DOMAINS", "example.com,.corp.example.org");
 
         RotatorConfig config = RotatorConfig.from(env);
 
@@ -69,6 +73,7 @@ class RotatorConfigTest {
         assertThat(config.mail().client()).isEqualTo(MailClient.SES);
         assertThat(config.accountId()).contains("123456789012");
         assertThat(config.maxConcurrency()).isEqualTo(16);
+        assertThat(config.allowedEmailDomains().entries()).containsExactly("example.com", ".corp.example.org");
     }
 
     @Test
@@ -116,7 +121,7 @@ class RotatorConfigTest {
     void treatsBlankOptionalVariablesAsAbsent_andUsesTheirDefaults() {
         var env = minimal();
         for (String name : new String[] {"ROTATE_AFTER_DAYS", "DELETE_AFTER_DAYS", "ENCRYPT_KEY_PAIR", "MAIL_CLIENT",
-                "ACCOUNT_ID", "MAX_CONCURRENCY"}) {
+                "ACCOUNT_ID", "MAX_CONCURRENCY", "ALLOWED_EMAIL_DOMAINS"}) {
             env.put(name, "  ");
         }
 
@@ -127,6 +132,7 @@ class RotatorConfigTest {
         assertThat(config.mail().client()).isEqualTo(MailClient.SES);
         assertThat(config.accountId()).isEqualTo(Optional.empty());
         assertThat(config.maxConcurrency()).isEqualTo(4);
+        assertThat(config.allowedEmailDomains()).isEqualTo(AllowedEmailDomains.any());
     }
 
     @ParameterizedTest
@@ -213,11 +219,44 @@ class RotatorConfigTest {
                 .hasMessageContaining("from 1 to 64");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"example.com", " example.com ", "EXAMPLE.com", ".example.com", "a-b.example.co.uk",
+            "example.com,.example.org,xn--bcher-kva.example"})
+    void readsTheAllowedEmailDomains_lowerCased(String value) {
+        assertThat(RotatorConfig.from(with("ALLOWED_EMAIL_DOMAINS", value)).allowedEmailDomains().entries())
+                .containsExactlyElementsOf(java.util.List.of(value.strip().toLowerCase(Locale.ROOT).split(",")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "example.com,,example.org      | has an empty entry",
+        "example.com,                  | has an empty entry",
+        ",example.com                  | has an empty entry",
+        "example.com, example.org      | entry ' example.org' has a space",
+        "exa mple.com                  | entry 'exa mple.com' has a space",
+        "ikr@example.com               | entry 'ikr@example.com' has an @",
+        "@example.com                  | entry '@example.com' has an @",
+        "bücher.example                | entry 'bücher.example' is not ASCII",
+        "localhost                     | entry 'localhost' is not a domain name",
+        "*.example.com                 | entry '*.example.com' is not a domain name",
+        "..example.com                 | entry '..example.com' is not a domain name",
+        "example.com.                  | entry 'example.com.' is not a domain name",
+        "-example.com                  | entry '-example.com' is not a domain name",
+        "ex_ample.com                  | entry 'ex_ample.com' is not a domain name"})
+    void failsNamingTheVariableAndTheEntry_whenAnAllowedEmailDomainIsMalformed(String value, String problem) {
+        assertThatThrownBy(() -> RotatorConfig.from(with("ALLOWED_EMAIL_DOMAINS", value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("ALLOWED_EMAIL_DOMAINS must be a comma-separated list of domains")
+                .hasMessageContaining(problem)
+                .hasMessageEndingWith(".")
+                .hasMessageNotContaining("\n");
+    }
+
     @Test
     void errorMessagesAreOneSentence() {
         for (Map<String, String> env : java.util.List.of(without(TABLE), with("ROTATE_AFTER_DAYS", "0"),
                 with("ENCRYPT_KEY_PAIR", "maybe"), with("MAIL_CLIENT", "pigeon"), with("ACCOUNT_ID", "1"),
-                with("MAX_CONCURRENCY", "0"), with(FROM, "nobody"))) {
+                with("MAX_CONCURRENCY", "0"), with(FROM, "nobody"), with("ALLOWED_EMAIL_DOMAINS", "a@b.com"))) {
             assertThatThrownBy(() -> RotatorConfig.from(env))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessageEndingWith(".")

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class UserSettingsTest {
@@ -193,5 +194,105 @@ class UserSettingsTest {
         assertThat(user(Map.of()).isEnrolled()).isFalse();
         assertThat(user(Map.of("IKR:ROTATE_AFTER_DAYS", "30", "IKR:INSTRUCTION_0", "x")).isEnrolled()).isFalse();
         assertThat(user(Map.of("IKR:EMAILS", EMAIL, "EMAIL", EMAIL)).isEnrolled()).isFalse();
+    }
+
+    // ---- look-alikes --------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ıkr:emaıl", "İKR:EMAİL", "I\u212AR:EMAIL", "ＩＫＲ：ＥＭＡＩＬ",
+            "\u0406\u041AR:\u0415\u041C\u0410\u0406L", "\u0399\u039AR:\u0395\u039C\u0391\u0399L",
+            "ı\u041AR:ＥMA\u0399L"})
+    void neverEnrolsAUserByALookAlikeOfTheEmailTag_andCallsItMisconfigured_namingTheTag(String key) {
+        IamUser user = user(Map.of(key, EMAIL));
+
+        assertThat(user.isEnrolled()).isFalse();
+        assertThat(user.hasLookAlikeTags()).isTrue();
+        assertThatThrownBy(() -> UserSettings.fromTags(user))
+                .isInstanceOf(MisconfiguredUserException.class)
+                .hasMessageStartingWith("tag '" + key + "' looks like IKR:EMAIL but is not");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ıkr:emaıl", "IKR:\u0415MAIL", "ikr:rotate_after_dayſ", "IKR:DELE\u03A4E_AFTER_DAYS",
+            "ikr:ınstruction_0", "IKR:EMAIL\u00A0"})
+    void callsAUserMisconfigured_whenALookAlikeSitsBesideTheRealTags(String key) {
+        var tags = enrolled();
+        tags.put(key, "someone-else@example.net");
+
+        assertThat(user(tags).isEnrolled()).isTrue();
+        assertThatThrownBy(() -> settings(tags))
+                .isInstanceOf(MisconfiguredUserException.class)
+                .hasMessageContaining("tag '" + TagKeys.printable(key) + "' looks like IKR:")
+                .hasMessageNotContaining("someone-else");
+    }
+
+    @Test
+    void countsTheOtherLookAlikes_inTheReason() {
+        assertThatThrownBy(() -> settings(Map.of("ıkr:emaıl", EMAIL, "ıkr:rotate_after_days", "1")))
+                .isInstanceOf(MisconfiguredUserException.class)
+                .hasMessageContaining("(and 1 more look-alike tags)");
+    }
+
+    @Test
+    void neverLetsOneSpellingOfATagWinSilently_whenTwoReachIkr() {
+        var tags = enrolled();
+        tags.put("ikr:email", "mallory@example.net");
+
+        assertThatThrownBy(() -> settings(tags))
+                .isInstanceOf(MisconfiguredUserException.class)
+                .hasMessageContaining("'IKR:EMAIL' and 'ikr:email' are the same tag IKR:EMAIL spelled twice");
+    }
+
+    // ---- allowed mail domains -----------------------------------------------------------------
+
+    private static UserSettings settingsAllowing(String allowed, String email) {
+        return UserSettings.fromTags(user(Map.of("IKR:EMAIL", email)),
+                AllowedEmailDomains.parse(allowed, "ALLOWED_EMAIL_DOMAINS"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "example.com,                  alice@example.com",
+        "example.com,                  alice@EXAMPLE.Com",
+        "EXAMPLE.COM,                  alice@example.com",
+        ".example.com,                 alice@example.com",
+        ".example.com,                 alice@eu.example.com",
+        ".example.com,                 alice@a.b.example.com",
+        "other.org;.example.com,       alice@eu.example.com",
+        "xn--bcher-kva.example,        alice@xn--bcher-kva.example",
+        "XN--BCHER-KVA.example,        alice@xn--bcher-kva.EXAMPLE"})
+    void readsAnAddressInAnAllowedDomain(String allowed, String email) {
+        assertThat(settingsAllowing(allowed.replace(';', ','), email).email().value()).isEqualTo(email);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "example.com,        alice@eu.example.com,          eu.example.com",
+        "example.com,        alice@notexample.com,          notexample.com",
+        ".example.com,       alice@notexample.com,          notexample.com",
+        ".example.com,       alice@example.com.evil.org,    example.com.evil.org",
+        "example.com,        alice@example.org,             example.org"})
+    void callsTheUserMisconfigured_namingTheDomainAndTheVariable_whenTheAddressIsOutsideTheAllowedDomains(
+            String allowed, String email, String domain) {
+        assertThatThrownBy(() -> settingsAllowing(allowed, email))
+                .isInstanceOf(MisconfiguredUserException.class)
+                .hasMessage("IKR:EMAIL: the address's domain '" + domain + "' is not one that ALLOWED_EMAIL_DOMAINS"
+                        + " allows");
+    }
+
+    @Test
+    void refusesAnAddressWithAUnicodeDomain_whichOnlyTakesPartInItsAsciiForm() {
+        assertThatThrownBy(() -> settingsAllowing("xn--bcher-kva.example", "alice@bücher.example"))
+                .isInstanceOf(MisconfiguredUserException.class)
+                .hasMessageContaining("IKR:EMAIL")
+                .hasMessageContaining("not a valid email address");
+        assertThatThrownBy(() -> settings(enrolledWith("IKR:EMAIL", "alice@bücher.example")))
+                .as("whatever the allowed domains").isInstanceOf(MisconfiguredUserException.class);
+    }
+
+    @Test
+    void allowsAnyDomain_byDefault() {
+        assertThat(settings(enrolledWith("IKR:EMAIL", "alice@anywhere.example")).email().value())
+                .isEqualTo("alice@anywhere.example");
     }
 }

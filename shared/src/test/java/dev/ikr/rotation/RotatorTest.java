@@ -5,6 +5,7 @@ import static dev.ikr.testing.InMemoryAccount.oldKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ikr.crypto.Fernet;
+import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.EncryptionKey;
 import dev.ikr.domain.KeyStatus;
@@ -477,6 +478,53 @@ class RotatorTest {
         assertThat(summary.users()).extracting(UserOutcome::user).containsExactly(ALICE);
         assertThat(directory.listedUsers()).containsExactly(ALICE);
         assertThat(directory.keyIds("robot")).containsExactly(oldKey("robot"));
+    }
+
+    @Test
+    void reportsLookAlikeTaggedUsersAsMisconfigured_andCreatesNothingForThem() {
+        enrol(ALICE, 90);
+        enrol("mallory", Map.of("ıkr:emaıl", "mallory@evil.example"), 400);
+        enrol("bob", Map.of("IKR:EMAIL", mailOf("bob"), "IKR:\u0415MAIL", "bob@evil.example"), 400);
+
+        for (Mode mode : Mode.values()) {
+            RunSummary summary = rotator(true).run(ACCOUNT, mode);
+
+            UserOutcome mallory = outcome(summary, "mallory");
+            assertThat(mallory.action()).as("not enrolled, yet reported").isEqualTo(Action.MISCONFIGURED);
+            assertThat(mallory.reason()).startsWith("tag 'ıkr:emaıl' looks like IKR:EMAIL but is not");
+            UserOutcome bob = outcome(summary, "bob");
+            assertThat(bob.action()).as("enrolled, with a look-alike beside it").isEqualTo(Action.MISCONFIGURED);
+            assertThat(bob.reason()).startsWith("tag 'IKR:\u0415MAIL' looks like IKR:EMAIL but is not")
+                    .contains("U+0415 CYRILLIC CAPITAL LETTER IE").doesNotContain("evil.example");
+            assertThat(summary.counts()).containsEntry(Action.MISCONFIGURED, 2);
+        }
+        assertThat(directory.listedUsers()).doesNotContain("mallory", "bob");
+        assertThat(directory.keyIds("mallory")).containsExactly(oldKey("mallory"));
+        assertThat(directory.keyIds("bob")).containsExactly(oldKey("bob"));
+        assertThat(journal).noneMatch(change -> change.contains("mallory") || change.contains("bob")
+                || change.contains("evil"));
+        assertThat(directory.keyIds(ALICE)).hasSize(2);
+    }
+
+    @Test
+    void reportsAUserWhoseAddressIsOutsideTheAllowedDomainsAsMisconfigured_andRotatesTheOthers() {
+        enrol(ALICE, 90);
+        enrol("carol", Map.of("IKR:EMAIL", "carol@eu.example.com"), 90);
+        enrol("bob", Map.of("IKR:EMAIL", "bob@elsewhere.org"), 90);
+        var allowed = AllowedEmailDomains.parse(".example.com", "ALLOWED_EMAIL_DOMAINS");
+
+        RunSummary summary = new Rotator(directory, table, secretStore, mailer, new MessageRenderer(),
+                new Rotator.Options(DEFAULTS, true, 4, allowed), clock, new SecureRandom()).run(ACCOUNT, Mode.APPLY);
+
+        assertThat(outcome(summary, ALICE).action()).isEqualTo(Action.ROTATED);
+        assertThat(outcome(summary, "carol").action()).isEqualTo(Action.ROTATED);
+        UserOutcome bob = outcome(summary, "bob");
+        assertThat(bob.action()).isEqualTo(Action.MISCONFIGURED);
+        assertThat(bob.reason()).isEqualTo("IKR:EMAIL: the address's domain 'elsewhere.org' is not one that"
+                + " ALLOWED_EMAIL_DOMAINS allows");
+        assertThat(directory.keyIds("bob")).containsExactly(oldKey("bob"));
+        assertThat(mailer.sentTo("bob@elsewhere.org")).isEmpty();
+        assertThat(journal).noneMatch(change -> change.contains("bob"));
     }
 
     // ---- plan ---------------------------------------------------------------------------------

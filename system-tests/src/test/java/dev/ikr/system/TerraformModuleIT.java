@@ -195,7 +195,8 @@ class TerraformModuleIT {
                 "MAIL_CLIENT", "ses",
                 "MAIL_FROM", "ikr@example.com",
                 "ROTATE_AFTER_DAYS", "85",
-                "DELETE_AFTER_DAYS", "5"));
+                "DELETE_AFTER_DAYS", "5",
+                "ALLOWED_EMAIL_DOMAINS", ".example.com"));
 
         assertThat(destructor.path("function_name").asText()).isEqualTo(output("key_destructor_function_name"))
                 .isEqualTo("iam-key-destructor");
