@@ -54,7 +54,7 @@ final class DecryptCommand implements Callable<Integer> {
     /** Refuses a key on the command line as soon as it is parsed, without ever repeating it. */
     @Option(names = "--key", paramLabel = "-", description = "Read the key (url-safe or standard base64) from"
             + " standard input. Only '-' is accepted: a key given on the command line is refused.")
-    void key(String value) {
+    void keyOption(String value) {
         if (!value.equals(FROM_STANDARD_INPUT)) {
             throw new ParameterException(spec.commandLine(), "--key takes no key on the command line, where other"
                     + " users and the shell's history would see it: pipe the key in with --key - or set "
@@ -72,7 +72,7 @@ final class DecryptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EncryptionKey key = key();
+        EncryptionKey key = decryptionKey();
         var fernet = new Fernet(Clock.systemUTC(), new SecureRandom());
         var pair = new LinkedHashMap<String, String>();
         pair.put("accessKeyId", fernet.decrypt(key, accessKeyToken.strip()));
@@ -82,7 +82,7 @@ final class DecryptCommand implements Callable<Integer> {
     }
 
     /** From {@code --user}, {@code --key -} or {@code IKR_DECRYPT_KEY}, in that order; an option wins. */
-    private EncryptionKey key() {
+    private EncryptionKey decryptionKey() {
         if (user != null && keyFromStandardInput) {
             throw new ParameterException(spec.commandLine(), "--user and --key - are mutually exclusive: give one.");
         }
