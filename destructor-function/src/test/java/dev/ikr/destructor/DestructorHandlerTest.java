@@ -4,8 +4,8 @@ import static dev.ikr.destructor.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.EncryptionKey;
@@ -60,9 +60,10 @@ class DestructorHandlerTest {
 
     /** A user with its old key and the active replacement the rotator mailed (as in the events' old images). */
     private void rotated(String user) {
-        iam.key(user, oldKey(user), KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(95)))
+        iam.user(user, Map.of("IKR:EMAIL", user + "@example.com"))
+                .key(user, oldKey(user), KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(95)))
                 .key(user, newKey(user), KeyStatus.ACTIVE, NOW.minus(Duration.ofDays(5)));
-        ssm.putUserKey(user, EncryptionKey.generate(new SecureRandom()));
+        ssm.putUserKey(user, EncryptionKey.generate(new SecureRandom()), newKey(user));
     }
 
     private StreamsEventResponse handle(DynamodbEvent event) {
