@@ -27,7 +27,7 @@ public final class RotatorWiring {
         return new Rotator(
                 new IamDirectory(clients.iam()),
                 new DynamoPendingDeletions(clients.dynamoDb(), config.tableName()),
-                new SsmSecretStore(clients.ssm()),
+                new SsmSecretStore(clients.ssm(), config.secretKmsKeyId()),
                 mailer,
                 new MessageRenderer(),
                 new Rotator.Options(config.policy(), config.encryptKeyPair(), config.maxConcurrency(),

@@ -17,14 +17,23 @@ public final class SsmSecretStore implements SecretStore {
     static final String DESCRIPTION_PREFIX = "IKR: decrypts the mail that delivered access key ";
 
     private final SsmClient ssm;
+    private final Optional<String> kmsKeyId;
 
+    /** A store whose SecureStrings use the AWS managed {@code aws/ssm} key (and one that only reads or deletes). */
     public SsmSecretStore(SsmClient ssm) {
+        this(ssm, Optional.empty());
+    }
+
+    /** A store whose SecureStrings use {@code kmsKeyId}, a customer managed key, when given. */
+    public SsmSecretStore(SsmClient ssm, Optional<String> kmsKeyId) {
         this.ssm = ssm;
+        this.kmsKeyId = kmsKeyId;
     }
 
     @Override
     public void putUserKey(String user, EncryptionKey key, String deliveredKeyId) {
         ssm.putParameter(request -> request
+                .keyId(kmsKeyId.orElse(null))
                 .name(SecretParameterName.forUser(user))
                 .description(DESCRIPTION_PREFIX + deliveredKeyId + " to " + user)
                 .type(ParameterType.SECURE_STRING)

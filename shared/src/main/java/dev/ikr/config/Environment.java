@@ -8,12 +8,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Typed reads of environment variables, each failing with one sentence that names the variable. */
 final class Environment {
 
     private final Map<String, String> env;
+
+    private static final String KEY_ID = "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})";
+    private static final String ALIAS = "alias/[A-Za-z0-9/_-]{1,250}";
+    private static final String KMS_ARN = "arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:";
+    /** A key id, a key ARN, an alias name or an alias ARN, as KMS documents each. */
+    private static final Pattern KMS_KEY = Pattern.compile(
+            KEY_ID + "|" + KMS_ARN + "key/" + KEY_ID + "|" + ALIAS + "|" + KMS_ARN + ALIAS);
 
     Environment(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -78,6 +86,20 @@ final class Environment {
     AllowedEmailDomains emailDomains(String name) {
         return optional(name).map(value -> parse(name, value, raw -> AllowedEmailDomains.parse(raw, name)))
                 .orElse(AllowedEmailDomains.any());
+    }
+
+    /**
+     * A KMS key as SSM and KMS take it: a key id, a multi-Region key id, a key ARN, an alias name or an alias ARN.
+     * An alias also works, but only the key's own ARN can be granted in IAM, so the README asks for that.
+     */
+    Optional<String> kmsKey(String name) {
+        return optional(name).map(value -> {
+            if (!KMS_KEY.matcher(value).matches()) {
+                throw new ConfigurationException(name + " must name a KMS key: its ARN"
+                        + " (arn:aws:kms:<region>:<account>:key/<id>), its id, or an alias, not '" + value + "'.");
+            }
+            return value;
+        });
     }
 
     <E extends Enum<E>> E oneOf(String name, Class<E> type, E defaultValue) {

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param accountId {@code ACCOUNT_ID}, overriding the account of the invoked function's ARN
  * @param maxConcurrency {@code MAX_CONCURRENCY} (4): users handled at once
  * @param allowedEmailDomains {@code ALLOWED_EMAIL_DOMAINS} (any): where new keys may be mailed
+ * @param secretKmsKeyId {@code SECRET_KMS_KEY_ID} (none: the AWS managed {@code aws/ssm} key): the customer managed
+ *     KMS key that encrypts the per-user decryption keys in SSM
  */
 public record RotatorConfig(
         String tableName,
@@ -24,7 +26,8 @@ public record RotatorConfig(
         MailConfig mail,
         Optional<String> accountId,
         int maxConcurrency,
-        AllowedEmailDomains allowedEmailDomains) {
+        AllowedEmailDomains allowedEmailDomains,
+        Optional<String> secretKmsKeyId) {
 
     public static final int DEFAULT_ROTATE_AFTER_DAYS = 85;
     public static final int DEFAULT_DELETE_AFTER_DAYS = 5;
@@ -43,6 +46,8 @@ public record RotatorConfig(
         Optional<String> accountId = env.accountId();
         int concurrency = env.positiveInt("MAX_CONCURRENCY", DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT);
         AllowedEmailDomains allowedDomains = env.emailDomains("ALLOWED_EMAIL_DOMAINS");
-        return new RotatorConfig(table, policy, encrypt, mail, accountId, concurrency, allowedDomains);
+        Optional<String> secretKmsKeyId = env.kmsKey("SECRET_KMS_KEY_ID");
+        return new RotatorConfig(table, policy, encrypt, mail, accountId, concurrency, allowedDomains,
+                secretKmsKeyId);
     }
 }

@@ -34,6 +34,15 @@ class SsmSecretStoreIT {
     }
 
     @Test
+    void encryptsWithTheCustomerKey_whenOneIsConfigured() {
+        new SsmSecretStore(account.aws().ssm(), Optional.of("alias/ikr-secrets"))
+                .putUserKey("alice", key, "AKIAFIRST00000000001");
+
+        assertThat(account.aws().ssm().getParameterHistory(request -> request.name(PARAMETER)).parameters()
+                .getFirst().keyId()).isEqualTo("alias/ikr-secrets");
+    }
+
+    @Test
     void deletesTheKey_onlyForTheRotationItBelongsTo() {
         store.putUserKey("alice", key, "AKIAFIRST00000000001");
         store.putUserKey("alice", key, "AKIASECOND0000000002");

@@ -76,6 +76,25 @@ class RotatorConfigTest {
         assertThat(config.allowedEmailDomains().entries()).containsExactly("example.com", ".corp.example.org");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1234abcd-12ab-34cd-56ef-1234567890ab", "mrk-1234abcd12ab34cd56ef1234567890ab",
+        "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+        "alias/ikr-secrets", "arn:aws:kms:eu-west-1:111122223333:alias/ikr-secrets"})
+    void readsTheCustomerKeyOfTheDecryptionKeys_inEveryFormKmsTakes(String key) {
+        assertThat(RotatorConfig.from(with("SECRET_KMS_KEY_ID", key)).secretKmsKeyId()).contains(key);
+        assertThat(RotatorConfig.from(minimal()).secretKmsKeyId()).as("aws/ssm by default").isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ikr-secrets", "arn:aws:kms:eu-west-1:111122223333:key/", "key/1234",
+        "arn:aws:s3:::bucket", "alias/with space"})
+    void failsNamingTheVariable_whenItNamesNoKmsKey(String key) {
+        assertThatThrownBy(() -> RotatorConfig.from(with("SECRET_KMS_KEY_ID", key)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("SECRET_KMS_KEY_ID must name a KMS key");
+    }
+
     @Test
     void acceptsTheBoundsOfTheDayRange() {
         var env = minimal();
