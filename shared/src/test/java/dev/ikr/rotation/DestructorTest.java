@@ -23,12 +23,10 @@ import dev.ikr.port.IdentityDirectory;
 import dev.ikr.rotation.DeletionOutcome.Result;
 import dev.ikr.testbed.LogCapture;
 import dev.ikr.testing.InMemoryAccount;
+import dev.ikr.testing.InMemoryAccountTest;
 import dev.ikr.testing.InMemoryIdentityDirectory;
 import dev.ikr.testing.InMemoryPendingDeletions;
-import dev.ikr.testing.InMemorySecretStore;
-import dev.ikr.testing.RecordingMailer;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class DestructorTest {
+class DestructorTest extends InMemoryAccountTest {
 
     private static final Instant NOW = Instant.parse("2026-03-06T12:00:00Z");
     private static final Instant STARTED = NOW.minus(Duration.ofDays(5));
@@ -57,14 +55,9 @@ class DestructorTest {
     @RegisterExtension
     final LogCapture logs = new LogCapture();
 
-    private final InMemoryAccount account = new InMemoryAccount(NOW);
-    private final Clock clock = account.clock();
-    /** Every change the destructor made through the fakes, in order, e.g. {@code "deleteAccessKey alice AKIA..."}. */
-    private final List<String> journal = account.journal();
-    private final InMemoryIdentityDirectory directory = account.directory();
-    private final InMemoryPendingDeletions table = account.table();
-    private final InMemorySecretStore secretStore = account.secretStore();
-    private final RecordingMailer mailer = account.mailer();
+    DestructorTest() {
+        super(NOW);
+    }
 
     // ---- helpers ------------------------------------------------------------------------------
 

@@ -12,12 +12,9 @@ import dev.ikr.message.MessageRenderer;
 import dev.ikr.rotation.Rotator.Mode;
 import dev.ikr.testbed.LogCapture;
 import dev.ikr.testing.InMemoryAccount;
+import dev.ikr.testing.InMemoryAccountTest;
 import dev.ikr.testing.InMemoryIdentityDirectory;
-import dev.ikr.testing.InMemoryPendingDeletions;
-import dev.ikr.testing.InMemorySecretStore;
-import dev.ikr.testing.RecordingMailer;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The rotator with IAM's credential report: keys are listed only where the report cannot rule out a change. */
-class RotatorCredentialReportTest {
+class RotatorCredentialReportTest extends InMemoryAccountTest {
 
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private static final RotationPolicy DEFAULTS = new RotationPolicy(85, 5);
@@ -35,13 +32,9 @@ class RotatorCredentialReportTest {
     @RegisterExtension
     final LogCapture logs = new LogCapture();
 
-    private final InMemoryAccount account = new InMemoryAccount(NOW);
-    private final Clock clock = account.clock();
-    private final List<String> journal = account.journal();
-    private final InMemoryIdentityDirectory directory = account.directory();
-    private final InMemoryPendingDeletions table = account.table();
-    private final InMemorySecretStore secretStore = account.secretStore();
-    private final RecordingMailer mailer = account.mailer();
+    RotatorCredentialReportTest() {
+        super(NOW);
+    }
 
     private static String keyOf(String user) {
         return oldKey(user);

@@ -17,13 +17,11 @@ import dev.ikr.message.MessageRenderer;
 import dev.ikr.rotation.Rotator.Mode;
 import dev.ikr.testbed.LogCapture;
 import dev.ikr.testing.InMemoryAccount;
+import dev.ikr.testing.InMemoryAccountTest;
 import dev.ikr.testing.InMemoryIdentityDirectory.Operation;
 import dev.ikr.testing.InMemoryIdentityDirectory;
 import dev.ikr.testing.InMemoryPendingDeletions;
-import dev.ikr.testing.InMemorySecretStore;
-import dev.ikr.testing.RecordingMailer;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +35,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RotatorTest {
+class RotatorTest extends InMemoryAccountTest {
 
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private static final String ACCOUNT = InMemoryAccount.ACCOUNT_ID;
@@ -49,14 +47,9 @@ class RotatorTest {
     @RegisterExtension
     final LogCapture logs = new LogCapture();
 
-    private final InMemoryAccount account = new InMemoryAccount(NOW);
-    private final Clock clock = account.clock();
-    /** Every change the fakes saw, in order, e.g. {@code "createAccessKey alice"}. */
-    private final List<String> journal = account.journal();
-    private final InMemoryIdentityDirectory directory = account.directory();
-    private final InMemoryPendingDeletions table = account.table();
-    private final InMemorySecretStore secretStore = account.secretStore();
-    private final RecordingMailer mailer = account.mailer();
+    RotatorTest() {
+        super(NOW);
+    }
 
     // ---- helpers ------------------------------------------------------------------------------
 
