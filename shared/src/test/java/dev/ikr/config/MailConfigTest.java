@@ -7,9 +7,9 @@ import dev.ikr.config.MailConfig.MailgunSettings;
 import dev.ikr.config.MailConfig.SmtpProtocol;
 import dev.ikr.config.MailConfig.SmtpSettings;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.testing.Variables;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,12 +21,7 @@ class MailConfigTest {
     private static final String MAILGUN_URL = "https://api.eu.mailgun.net/v3/mg.example.com";
 
     private static Map<String, String> env(String... pairs) {
-        var env = new HashMap<String, String>();
-        env.put("MAIL_FROM", "ikr@example.com");
-        for (int i = 0; i < pairs.length; i += 2) {
-            env.put(pairs[i], pairs[i + 1]);
-        }
-        return env;
+        return Variables.withSender(pairs);
     }
 
     private static Map<String, String> mailgun(String... pairs) {

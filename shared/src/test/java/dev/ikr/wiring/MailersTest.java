@@ -9,7 +9,7 @@ import dev.ikr.config.MailConfig;
 import dev.ikr.mail.MailgunMailer;
 import dev.ikr.mail.SmtpMailer;
 import dev.ikr.testbed.LogCapture;
-import java.util.HashMap;
+import dev.ikr.testing.Variables;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -104,11 +104,6 @@ class MailersTest {
     }
 
     private static Map<String, String> env(String... pairs) {
-        var env = new HashMap<String, String>();
-        env.put("MAIL_FROM", "ikr@example.com");
-        for (int i = 0; i < pairs.length; i += 2) {
-            env.put(pairs[i], pairs[i + 1]);
-        }
-        return env;
+        return Variables.withSender(pairs);
     }
 }
