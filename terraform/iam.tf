@@ -66,14 +66,6 @@ data "aws_iam_policy_document" "lambda_assume_role" {
 # Key creator (rotator)
 # ---------------------------------------------------------------------------------------------------
 
-resource "aws_iam_role" "rotator" {
-  name                  = var.key_creator_role_name
-  description           = "IKR: role of the ${var.key_creator_function_name} function"
-  assume_role_policy    = data.aws_iam_policy_document.lambda_assume_role.json
-  force_detach_policies = true
-  tags                  = var.tags
-}
-
 data "aws_iam_policy_document" "rotator" {
   statement {
     sid = "ReadAccountUsers"
@@ -158,7 +150,7 @@ data "aws_iam_policy_document" "rotator" {
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.rotator.arn}:*"]
+    resources = ["${aws_cloudwatch_log_group.this["rotator"].arn}:*"]
   }
 
   dynamic "statement" {
@@ -171,23 +163,9 @@ data "aws_iam_policy_document" "rotator" {
   }
 }
 
-resource "aws_iam_role_policy" "rotator" {
-  name   = "${var.key_creator_role_name}-policy"
-  role   = aws_iam_role.rotator.id
-  policy = data.aws_iam_policy_document.rotator.json
-}
-
 # ---------------------------------------------------------------------------------------------------
 # Key destructor
 # ---------------------------------------------------------------------------------------------------
-
-resource "aws_iam_role" "destructor" {
-  name                  = var.key_destructor_role_name
-  description           = "IKR: role of the ${var.key_destructor_function_name} function"
-  assume_role_policy    = data.aws_iam_policy_document.lambda_assume_role.json
-  force_detach_policies = true
-  tags                  = var.tags
-}
 
 data "aws_iam_policy_document" "destructor" {
   statement {
@@ -279,7 +257,7 @@ data "aws_iam_policy_document" "destructor" {
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.destructor.arn}:*"]
+    resources = ["${aws_cloudwatch_log_group.this["destructor"].arn}:*"]
   }
 
   dynamic "statement" {
@@ -292,8 +270,27 @@ data "aws_iam_policy_document" "destructor" {
   }
 }
 
-resource "aws_iam_role_policy" "destructor" {
-  name   = "${var.key_destructor_role_name}-policy"
-  role   = aws_iam_role.destructor.id
-  policy = data.aws_iam_policy_document.destructor.json
+# ---------------------------------------------------------------------------------------------------
+# Roles and their policies
+# ---------------------------------------------------------------------------------------------------
+
+resource "aws_iam_role" "this" {
+  for_each = local.functions
+
+  name                  = each.value.role_name
+  description           = "IKR: role of the ${each.value.function_name} function"
+  assume_role_policy    = data.aws_iam_policy_document.lambda_assume_role.json
+  force_detach_policies = true
+  tags                  = var.tags
+}
+
+resource "aws_iam_role_policy" "this" {
+  for_each = local.functions
+
+  name = "${each.value.role_name}-policy"
+  role = aws_iam_role.this[each.key].id
+  policy = {
+    rotator    = data.aws_iam_policy_document.rotator.json
+    destructor = data.aws_iam_policy_document.destructor.json
+  }[each.key]
 }
