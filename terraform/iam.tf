@@ -1,4 +1,6 @@
-# Least privilege: one role and one policy document per function, granting exactly the calls it makes.
+# Least privilege: one role and one inline policy per function, granting exactly the calls it makes. The
+# policy is merged from one document per concern: the function's own calls, then the concerns both
+# functions share, each written once and present only when its switch is on.
 #
 # Key creator (rotator)
 #   iam:GetAccountAuthorizationDetails      list the users with their tags (not resource-scoped: "*")
@@ -47,7 +49,34 @@ locals {
   ses_identities_arn     = "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"
   table_streams_arn      = "${aws_dynamodb_table.this.arn}/stream/*"
   table_kms_key_arn      = var.enable_sse ? var.kms_key_arn : null
-  tracing_active         = var.xray_tracing_mode == "Active"
+
+  # Switches of the optional concerns. A switch selects a dynamic statement, not a document's count:
+  # a KMS key ARN may be unknown until apply (a key created in the same run), and count cannot be.
+  attach_user_keys_policy         = var.encrypt_key_pair
+  attach_ses_policy               = var.mail_client == "ses"
+  attach_mailer_secret_policy     = local.mailer_secret_parameter_name != null
+  attach_mailer_secret_kms_policy = local.attach_mailer_secret_policy && var.mailer_secret_kms_key_arn != null
+  attach_table_kms_policy         = local.table_kms_key_arn != null
+  attach_tracing_policy           = var.xray_tracing_mode == "Active"
+
+  # The per-user decryption keys: the rotator stores them, the destructor deletes them.
+  user_key_statements = {
+    rotator    = { sid = "StoreDecryptionKeys", actions = ["ssm:PutParameter"] }
+    destructor = { sid = "DeleteDecryptionKeys", actions = ["ssm:DeleteParameter"] }
+  }
+
+  function_policy_documents = {
+    rotator    = data.aws_iam_policy_document.rotator.json
+    destructor = data.aws_iam_policy_document.destructor.json
+  }
+
+  # Documents both roles get, in this order after the function's own ones.
+  shared_policy_documents = [
+    data.aws_iam_policy_document.ses.json,
+    data.aws_iam_policy_document.mailer_secret.json,
+    data.aws_iam_policy_document.mailer_secret_kms.json,
+    data.aws_iam_policy_document.table_kms.json,
+  ]
 }
 
 data "aws_iam_policy_document" "lambda_assume_role" {
@@ -63,16 +92,8 @@ data "aws_iam_policy_document" "lambda_assume_role" {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Key creator (rotator)
+# Each function's own calls
 # ---------------------------------------------------------------------------------------------------
-
-resource "aws_iam_role" "rotator" {
-  name                  = var.key_creator_role_name
-  description           = "IKR: role of the ${var.key_creator_function_name} function"
-  assume_role_policy    = data.aws_iam_policy_document.lambda_assume_role.json
-  force_detach_policies = true
-  tags                  = var.tags
-}
 
 data "aws_iam_policy_document" "rotator" {
   statement {
@@ -103,90 +124,6 @@ data "aws_iam_policy_document" "rotator" {
     ]
     resources = [aws_dynamodb_table.this.arn]
   }
-
-  dynamic "statement" {
-    for_each = var.encrypt_key_pair ? [true] : []
-    content {
-      sid       = "StoreDecryptionKeys"
-      actions   = ["ssm:PutParameter"]
-      resources = [local.user_key_parameter_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.mail_client == "ses" ? [true] : []
-    content {
-      sid       = "SendMailWithSes"
-      actions   = ["ses:SendEmail"]
-      resources = [local.ses_identities_arn]
-
-      condition {
-        test     = "StringEquals"
-        variable = "ses:FromAddress"
-        values   = [var.mail_from]
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.mailer_secret_parameter_arn == null ? [] : [local.mailer_secret_parameter_arn]
-    content {
-      sid       = "ReadMailerSecret"
-      actions   = ["ssm:GetParameter"]
-      resources = [statement.value]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.mailer_secret_parameter_arn != null && var.mailer_secret_kms_key_arn != null ? [var.mailer_secret_kms_key_arn] : []
-    content {
-      sid       = "DecryptMailerSecret"
-      actions   = ["kms:Decrypt"]
-      resources = [statement.value]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = local.table_kms_key_arn == null ? [] : [local.table_kms_key_arn]
-    content {
-      sid       = "UseTableKey"
-      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-    }
-  }
-
-  statement {
-    sid       = "WriteOwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.rotator.arn}:*"]
-  }
-
-  dynamic "statement" {
-    for_each = local.tracing_active ? [true] : []
-    content {
-      sid       = "SendTraces"
-      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-      resources = ["*"]
-    }
-  }
-}
-
-resource "aws_iam_role_policy" "rotator" {
-  name   = "${var.key_creator_role_name}-policy"
-  role   = aws_iam_role.rotator.id
-  policy = data.aws_iam_policy_document.rotator.json
-}
-
-# ---------------------------------------------------------------------------------------------------
-# Key destructor
-# ---------------------------------------------------------------------------------------------------
-
-resource "aws_iam_role" "destructor" {
-  name                  = var.key_destructor_role_name
-  description           = "IKR: role of the ${var.key_destructor_function_name} function"
-  assume_role_policy    = data.aws_iam_policy_document.lambda_assume_role.json
-  force_detach_policies = true
-  tags                  = var.tags
 }
 
 data "aws_iam_policy_document" "destructor" {
@@ -224,18 +161,28 @@ data "aws_iam_policy_document" "destructor" {
     actions   = ["sqs:SendMessage"]
     resources = [aws_sqs_queue.destructor_failures.arn]
   }
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Concerns of both functions
+# ---------------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "user_keys" {
+  for_each = local.user_key_statements
 
   dynamic "statement" {
-    for_each = var.encrypt_key_pair ? [true] : []
+    for_each = local.attach_user_keys_policy ? [each.value] : []
     content {
-      sid       = "DeleteDecryptionKeys"
-      actions   = ["ssm:DeleteParameter"]
+      sid       = statement.value.sid
+      actions   = statement.value.actions
       resources = [local.user_key_parameter_arn]
     }
   }
+}
 
+data "aws_iam_policy_document" "ses" {
   dynamic "statement" {
-    for_each = var.mail_client == "ses" ? [true] : []
+    for_each = local.attach_ses_policy ? [true] : []
     content {
       sid       = "SendMailWithSes"
       actions   = ["ses:SendEmail"]
@@ -248,42 +195,54 @@ data "aws_iam_policy_document" "destructor" {
       }
     }
   }
+}
 
+data "aws_iam_policy_document" "mailer_secret" {
   dynamic "statement" {
-    for_each = local.mailer_secret_parameter_arn == null ? [] : [local.mailer_secret_parameter_arn]
+    for_each = local.attach_mailer_secret_policy ? [local.mailer_secret_parameter_arn] : []
     content {
       sid       = "ReadMailerSecret"
       actions   = ["ssm:GetParameter"]
       resources = [statement.value]
     }
   }
+}
 
+data "aws_iam_policy_document" "mailer_secret_kms" {
   dynamic "statement" {
-    for_each = local.mailer_secret_parameter_arn != null && var.mailer_secret_kms_key_arn != null ? [var.mailer_secret_kms_key_arn] : []
+    for_each = local.attach_mailer_secret_kms_policy ? [var.mailer_secret_kms_key_arn] : []
     content {
       sid       = "DecryptMailerSecret"
       actions   = ["kms:Decrypt"]
       resources = [statement.value]
     }
   }
+}
 
+data "aws_iam_policy_document" "table_kms" {
   dynamic "statement" {
-    for_each = local.table_kms_key_arn == null ? [] : [local.table_kms_key_arn]
+    for_each = local.attach_table_kms_policy ? [local.table_kms_key_arn] : []
     content {
       sid       = "UseTableKey"
       actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
       resources = [statement.value]
     }
   }
+}
+
+data "aws_iam_policy_document" "logs" {
+  for_each = local.functions
 
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.destructor.arn}:*"]
+    resources = ["${aws_cloudwatch_log_group.this[each.key].arn}:*"]
   }
+}
 
+data "aws_iam_policy_document" "tracing" {
   dynamic "statement" {
-    for_each = local.tracing_active ? [true] : []
+    for_each = local.attach_tracing_policy ? [true] : []
     content {
       sid       = "SendTraces"
       actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
@@ -292,8 +251,34 @@ data "aws_iam_policy_document" "destructor" {
   }
 }
 
-resource "aws_iam_role_policy" "destructor" {
-  name   = "${var.key_destructor_role_name}-policy"
-  role   = aws_iam_role.destructor.id
-  policy = data.aws_iam_policy_document.destructor.json
+# ---------------------------------------------------------------------------------------------------
+# Roles and their policies
+# ---------------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "this" {
+  for_each = local.functions
+
+  source_policy_documents = concat(
+    [local.function_policy_documents[each.key], data.aws_iam_policy_document.user_keys[each.key].json],
+    local.shared_policy_documents,
+    [data.aws_iam_policy_document.logs[each.key].json, data.aws_iam_policy_document.tracing.json],
+  )
+}
+
+resource "aws_iam_role" "this" {
+  for_each = local.functions
+
+  name                  = each.value.role_name
+  description           = "IKR: role of the ${each.value.function_name} function"
+  assume_role_policy    = data.aws_iam_policy_document.lambda_assume_role.json
+  force_detach_policies = true
+  tags                  = var.tags
+}
+
+resource "aws_iam_role_policy" "this" {
+  for_each = local.functions
+
+  name   = "${each.value.role_name}-policy"
+  role   = aws_iam_role.this[each.key].id
+  policy = data.aws_iam_policy_document.this[each.key].json
 }

@@ -68,6 +68,28 @@ locals {
   })
 
   alias_name = "live"
+
+  # What differs between the two functions; everything else is written once for both.
+  functions = {
+    rotator = {
+      function_name     = var.key_creator_function_name
+      role_name         = var.key_creator_role_name
+      description       = "IKR: creates a new access key pair for IAM users whose key is due, mails it and schedules the old key's deletion"
+      jar_path          = var.rotator_jar_path
+      handler           = "dev.ikr.rotator.RotatorHandler::handleRequest"
+      environment       = local.rotator_environment
+      alias_description = "The published version the schedule invokes"
+    }
+    destructor = {
+      function_name     = var.key_destructor_function_name
+      role_name         = var.key_destructor_role_name
+      description       = "IKR: deletes an old access key pair when its deletion date has passed and tells its owner"
+      jar_path          = var.destructor_jar_path
+      handler           = "dev.ikr.destructor.DestructorHandler::handleRequest"
+      environment       = local.destructor_environment
+      alias_description = "The published version the table's stream invokes"
+    }
+  }
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -137,23 +159,27 @@ resource "aws_ssm_parameter" "smtp_password" {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Key creator (rotator): runs on a schedule
+# Both functions: log group, function and the alias their trigger invokes (roles are in iam.tf)
 # ---------------------------------------------------------------------------------------------------
 
-resource "aws_cloudwatch_log_group" "rotator" {
-  name              = "/aws/lambda/${var.key_creator_function_name}"
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = local.functions
+
+  name              = "/aws/lambda/${each.value.function_name}"
   retention_in_days = var.cw_log_group_retention
   kms_key_id        = var.cw_logs_kms_key_arn
   tags              = var.tags
 }
 
-resource "aws_lambda_function" "rotator" {
-  function_name    = var.key_creator_function_name
-  description      = "IKR: creates a new access key pair for IAM users whose key is due, mails it and schedules the old key's deletion"
-  role             = aws_iam_role.rotator.arn
-  filename         = var.rotator_jar_path
-  source_code_hash = filebase64sha256(var.rotator_jar_path)
-  handler          = "dev.ikr.rotator.RotatorHandler::handleRequest"
+resource "aws_lambda_function" "this" {
+  for_each = local.functions
+
+  function_name    = each.value.function_name
+  description      = each.value.description
+  role             = aws_iam_role.this[each.key].arn
+  filename         = each.value.jar_path
+  source_code_hash = filebase64sha256(each.value.jar_path)
+  handler          = each.value.handler
   runtime          = "java21"
   publish          = true
 
@@ -173,33 +199,40 @@ resource "aws_lambda_function" "rotator" {
   }
 
   environment {
-    variables = local.rotator_environment
+    variables = each.value.environment
   }
 
   tags = var.tags
 
+  # Checked on the rotator only, so that a missing setting is reported once.
   lifecycle {
     precondition {
-      condition     = var.mail_client != "mailgun" || var.mailgun_api_url != null
+      condition     = each.key != "rotator" || var.mail_client != "mailgun" || var.mailgun_api_url != null
       error_message = "mailgun_api_url is required when mail_client is mailgun."
     }
     precondition {
-      condition     = var.mail_client != "smtp" || var.smtp_server != null
+      condition     = each.key != "rotator" || var.mail_client != "smtp" || var.smtp_server != null
       error_message = "smtp_server is required when mail_client is smtp."
     }
   }
 
   # The log group exists first, so Lambda does not create one without retention; the role can write
   # to it before the first invocation.
-  depends_on = [aws_cloudwatch_log_group.rotator, aws_iam_role_policy.rotator]
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
 }
 
-resource "aws_lambda_alias" "rotator" {
+resource "aws_lambda_alias" "this" {
+  for_each = local.functions
+
   name             = local.alias_name
-  description      = "The published version the schedule invokes"
-  function_name    = aws_lambda_function.rotator.function_name
-  function_version = aws_lambda_function.rotator.version
+  description      = each.value.alias_description
+  function_name    = aws_lambda_function.this[each.key].function_name
+  function_version = aws_lambda_function.this[each.key].version
 }
+
+# ---------------------------------------------------------------------------------------------------
+# Key creator (rotator): runs on a schedule
+# ---------------------------------------------------------------------------------------------------
 
 resource "aws_cloudwatch_event_rule" "rotator" {
   name                = var.key_creator_function_name
@@ -211,14 +244,14 @@ resource "aws_cloudwatch_event_rule" "rotator" {
 resource "aws_cloudwatch_event_target" "rotator" {
   rule      = aws_cloudwatch_event_rule.rotator.name
   target_id = "ikr-key-creator"
-  arn       = aws_lambda_alias.rotator.arn
+  arn       = aws_lambda_alias.this["rotator"].arn
 }
 
 resource "aws_lambda_permission" "rotator_schedule" {
   statement_id  = "AllowExecutionFromEventBridge"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.rotator.function_name
-  qualifier     = aws_lambda_alias.rotator.name
+  function_name = aws_lambda_function.this["rotator"].function_name
+  qualifier     = aws_lambda_alias.this["rotator"].name
   principal     = "events.amazonaws.com"
   source_arn    = aws_cloudwatch_event_rule.rotator.arn
 }
@@ -226,54 +259,6 @@ resource "aws_lambda_permission" "rotator_schedule" {
 # ---------------------------------------------------------------------------------------------------
 # Key destructor: runs on the table's stream when TTL removes an item
 # ---------------------------------------------------------------------------------------------------
-
-resource "aws_cloudwatch_log_group" "destructor" {
-  name              = "/aws/lambda/${var.key_destructor_function_name}"
-  retention_in_days = var.cw_log_group_retention
-  kms_key_id        = var.cw_logs_kms_key_arn
-  tags              = var.tags
-}
-
-resource "aws_lambda_function" "destructor" {
-  function_name    = var.key_destructor_function_name
-  description      = "IKR: deletes an old access key pair when its deletion date has passed and tells its owner"
-  role             = aws_iam_role.destructor.arn
-  filename         = var.destructor_jar_path
-  source_code_hash = filebase64sha256(var.destructor_jar_path)
-  handler          = "dev.ikr.destructor.DestructorHandler::handleRequest"
-  runtime          = "java21"
-  publish          = true
-
-  memory_size                    = var.function_memory_size
-  timeout                        = var.function_timeout
-  reserved_concurrent_executions = var.reserved_concurrent_executions
-
-  dynamic "snap_start" {
-    for_each = var.enable_snapstart ? [true] : []
-    content {
-      apply_on = "PublishedVersions"
-    }
-  }
-
-  tracing_config {
-    mode = var.xray_tracing_mode
-  }
-
-  environment {
-    variables = local.destructor_environment
-  }
-
-  tags = var.tags
-
-  depends_on = [aws_cloudwatch_log_group.destructor, aws_iam_role_policy.destructor]
-}
-
-resource "aws_lambda_alias" "destructor" {
-  name             = local.alias_name
-  description      = "The published version the table's stream invokes"
-  function_name    = aws_lambda_function.destructor.function_name
-  function_version = aws_lambda_function.destructor.version
-}
 
 # Where Lambda describes a batch of stream records it gave up on (after the retries), so that no
 # pending deletion is lost silently.
@@ -286,7 +271,7 @@ resource "aws_sqs_queue" "destructor_failures" {
 
 resource "aws_lambda_event_source_mapping" "destructor" {
   event_source_arn  = aws_dynamodb_table.this.stream_arn
-  function_name     = aws_lambda_alias.destructor.arn
+  function_name     = aws_lambda_alias.this["destructor"].arn
   starting_position = "LATEST"
 
   function_response_types        = ["ReportBatchItemFailures"]
@@ -306,5 +291,5 @@ resource "aws_lambda_event_source_mapping" "destructor" {
   }
 
   # Lambda checks on creation that the role can read the stream and send to the queue.
-  depends_on = [aws_iam_role_policy.destructor]
+  depends_on = [aws_iam_role_policy.this["destructor"]]
 }

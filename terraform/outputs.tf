@@ -15,42 +15,42 @@ output "table_stream_arn" {
 
 output "key_creator_function_name" {
   description = "Name of the Lambda function that creates new access key pairs (the rotator)"
-  value       = aws_lambda_function.rotator.function_name
+  value       = aws_lambda_function.this["rotator"].function_name
 }
 
 output "key_creator_function_arn" {
   description = "ARN of the key creator function"
-  value       = aws_lambda_function.rotator.arn
+  value       = aws_lambda_function.this["rotator"].arn
 }
 
 output "key_creator_alias_arn" {
   description = "ARN of the key creator's alias, which the schedule invokes"
-  value       = aws_lambda_alias.rotator.arn
+  value       = aws_lambda_alias.this["rotator"].arn
 }
 
 output "key_creator_role_arn" {
   description = "ARN of the key creator's IAM role"
-  value       = aws_iam_role.rotator.arn
+  value       = aws_iam_role.this["rotator"].arn
 }
 
 output "key_destructor_function_name" {
   description = "Name of the Lambda function that deletes old access key pairs"
-  value       = aws_lambda_function.destructor.function_name
+  value       = aws_lambda_function.this["destructor"].function_name
 }
 
 output "key_destructor_function_arn" {
   description = "ARN of the key destructor function"
-  value       = aws_lambda_function.destructor.arn
+  value       = aws_lambda_function.this["destructor"].arn
 }
 
 output "key_destructor_alias_arn" {
   description = "ARN of the key destructor's alias, which the table's stream invokes"
-  value       = aws_lambda_alias.destructor.arn
+  value       = aws_lambda_alias.this["destructor"].arn
 }
 
 output "key_destructor_role_arn" {
   description = "ARN of the key destructor's IAM role"
-  value       = aws_iam_role.destructor.arn
+  value       = aws_iam_role.this["destructor"].arn
 }
 
 output "cron_expression" {

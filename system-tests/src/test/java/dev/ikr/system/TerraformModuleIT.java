@@ -179,8 +179,8 @@ class TerraformModuleIT {
     @Test
     @Order(2)
     void functions_runJava21_withTheHandlers_andTheOriginalsEnvironmentVariables() {
-        JsonNode rotator = resource("aws_lambda_function", "rotator");
-        JsonNode destructor = resource("aws_lambda_function", "destructor");
+        JsonNode rotator = resource("aws_lambda_function", "this", "rotator");
+        JsonNode destructor = resource("aws_lambda_function", "this", "destructor");
 
         assertThat(rotator.path("function_name").asText()).isEqualTo(output("key_creator_function_name"))
                 .isEqualTo("iam-key-creator");
@@ -213,16 +213,16 @@ class TerraformModuleIT {
                 "RETRY_AFTER_MINS", "5",
                 "MAX_DELETE_ATTEMPTS", "10"));
 
-        JsonNode rotatorAlias = resource("aws_lambda_alias", "rotator");
+        JsonNode rotatorAlias = resource("aws_lambda_alias", "this", "rotator");
         assertThat(rotatorAlias.path("arn").asText()).isEqualTo(output("key_creator_alias_arn"));
         assertThat(rotatorAlias.path("function_version").asText()).isEqualTo(rotator.path("version").asText());
-        JsonNode destructorAlias = resource("aws_lambda_alias", "destructor");
+        JsonNode destructorAlias = resource("aws_lambda_alias", "this", "destructor");
         assertThat(destructorAlias.path("arn").asText()).isEqualTo(output("key_destructor_alias_arn"));
         assertThat(destructorAlias.path("function_version").asText()).isEqualTo(destructor.path("version").asText());
 
-        assertThat(resource("aws_cloudwatch_log_group", "rotator").path("name").asText())
+        assertThat(resource("aws_cloudwatch_log_group", "this", "rotator").path("name").asText())
                 .isEqualTo("/aws/lambda/iam-key-creator");
-        assertThat(resource("aws_cloudwatch_log_group", "destructor").path("retention_in_days").asInt())
+        assertThat(resource("aws_cloudwatch_log_group", "this", "destructor").path("retention_in_days").asInt())
                 .isEqualTo(30);
     }
 
@@ -413,12 +413,19 @@ class TerraformModuleIT {
     }
 
     private JsonNode resource(String type, String name) {
+        return resource(type, name, null);
+    }
+
+    /** A resource by type and name, and by its {@code for_each} key when {@code key} is not null. */
+    private JsonNode resource(String type, String name, String key) {
+        String address = type + "." + name + (key == null ? "" : "[\"" + key + "\"]");
         return resources.stream()
                 .filter(resource -> resource.path("type").asText().equals(type)
-                        && resource.path("name").asText().equals(name))
+                        && resource.path("name").asText().equals(name)
+                        && (key == null || resource.path("index").asText().equals(key)))
                 .findFirst()
                 .map(resource -> resource.path("values"))
-                .orElseThrow(() -> new AssertionError("no " + type + "." + name + " in the state"));
+                .orElseThrow(() -> new AssertionError("no " + address + " in the state"));
     }
 
     private static Map<String, String> environment(JsonNode function) {
