@@ -13,6 +13,7 @@
 #   dynamodb:Scan, GetItem, PutItem,
 #   UpdateItem, DeleteItem                  on the table of pending deletions
 #   ssm:PutParameter                        on parameter/ikr/secret/iam/* (the user's decryption key), when encrypt_key_pair
+#   kms:Encrypt                             on secret_kms_key_arn, when set (the decryption keys' customer key)
 #   ses:SendEmail                           from mail_from, when mail_client = ses
 #   ssm:GetParameter                        on the mailer's secret, when mail_client = mailgun or smtp
 #   logs:CreateLogStream, logs:PutLogEvents on its own log group
@@ -20,13 +21,17 @@
 #   xray:PutTelemetryRecords                when xray_tracing_mode = Active (not resource-scoped: "*")
 #
 # Key destructor
-#   iam:ListAccessKeys, iam:DeleteAccessKey on users
+#   iam:GetUser, iam:ListAccessKeys,
+#   iam:DeleteAccessKey                     on users: the item is acted on only if IAM corroborates it (the user
+#                                           still carries IKR:EMAIL, the delivered key is active)
 #   iam:ListAccountAliases                  name the account in the mail (not resource-scoped: "*")
 #   dynamodb:PutItem                        on the table: puts a failed deletion back with a later date
 #   dynamodb:DescribeStream, GetRecords,
 #   GetShardIterator, ListStreams           on the table's streams (used by the event source mapping)
 #   sqs:SendMessage                         on the on-failure queue (used by the event source mapping)
-#   ssm:DeleteParameter                     on parameter/ikr/secret/iam/*, when encrypt_key_pair
+#   ssm:GetParameterHistory,
+#   ssm:DeleteParameter                     on parameter/ikr/secret/iam/*, when encrypt_key_pair: which rotation
+#                                           the decryption key belongs to (values stay encrypted), then its deletion
 #   ses:SendEmail                           from mail_from, when mail_client = ses
 #   ssm:GetParameter                        on the mailer's secret, when mail_client = mailgun or smtp
 #                                           (the original destructor lacked it and could not mail through them)
@@ -53,6 +58,7 @@ locals {
   # Switches of the optional concerns. A switch selects a dynamic statement, not a document's count:
   # a KMS key ARN may be unknown until apply (a key created in the same run), and count cannot be.
   attach_user_keys_policy         = var.encrypt_key_pair
+  attach_user_keys_kms_policy     = var.encrypt_key_pair && var.secret_kms_key_arn != null
   attach_ses_policy               = var.mail_client == "ses"
   attach_mailer_secret_policy     = local.mailer_secret_parameter_name != null
   attach_mailer_secret_kms_policy = local.attach_mailer_secret_policy && var.mailer_secret_kms_key_arn != null
@@ -62,7 +68,7 @@ locals {
   # The per-user decryption keys: the rotator stores them, the destructor deletes them.
   user_key_statements = {
     rotator    = { sid = "StoreDecryptionKeys", actions = ["ssm:PutParameter"] }
-    destructor = { sid = "DeleteDecryptionKeys", actions = ["ssm:DeleteParameter"] }
+    destructor = { sid = "DeleteDecryptionKeys", actions = ["ssm:GetParameterHistory", "ssm:DeleteParameter"] }
   }
 
   function_policy_documents = {
@@ -135,7 +141,7 @@ data "aws_iam_policy_document" "destructor" {
 
   statement {
     sid       = "DeleteOldAccessKeys"
-    actions   = ["iam:ListAccessKeys", "iam:DeleteAccessKey"]
+    actions   = ["iam:GetUser", "iam:ListAccessKeys", "iam:DeleteAccessKey"]
     resources = [local.iam_users_arn]
   }
 
@@ -176,6 +182,17 @@ data "aws_iam_policy_document" "user_keys" {
       sid       = statement.value.sid
       actions   = statement.value.actions
       resources = [local.user_key_parameter_arn]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "user_keys_kms" {
+  dynamic "statement" {
+    for_each = local.attach_user_keys_kms_policy ? [var.secret_kms_key_arn] : []
+    content {
+      sid       = "EncryptDecryptionKeys"
+      actions   = ["kms:Encrypt"]
+      resources = [statement.value]
     }
   }
 }
@@ -260,6 +277,8 @@ data "aws_iam_policy_document" "this" {
 
   source_policy_documents = concat(
     [local.function_policy_documents[each.key], data.aws_iam_policy_document.user_keys[each.key].json],
+    # only the rotator encrypts a decryption key; deleting one needs no KMS call
+    each.key == "rotator" ? [data.aws_iam_policy_document.user_keys_kms.json] : [],
     local.shared_policy_documents,
     [data.aws_iam_policy_document.logs[each.key].json, data.aws_iam_policy_document.tracing.json],
   )

@@ -48,6 +48,7 @@ locals {
       DELETE_AFTER_DAYS = tostring(var.delete_after_days)
       # the default, [], leaves the variable out: any domain
       ALLOWED_EMAIL_DOMAINS = join(",", var.allowed_email_domains)
+      SECRET_KMS_KEY_ID     = var.encrypt_key_pair ? var.secret_kms_key_arn : null
     }) : name => value if value != null && value != ""
   }
 

@@ -413,3 +413,14 @@ variable "mailer_secret_kms_key_arn" {
     error_message = "mailer_secret_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:...), or null."
   }
 }
+
+variable "secret_kms_key_arn" {
+  type        = string
+  default     = null
+  description = "ARN of a customer managed KMS key that encrypts the per-user SecureStrings /ikr/secret/iam/<user> (SECRET_KMS_KEY_ID). Null means the AWS managed `aws/ssm` key, which every principal of the account may use to decrypt. When set, the rotator gets kms:Encrypt on it; grant kms:Decrypt to the users who decrypt their mails"
+
+  validation {
+    condition     = var.secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.secret_kms_key_arn))
+    error_message = "secret_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), not an alias, or null: IAM grants name the key's own ARN."
+  }
+}
