@@ -29,7 +29,12 @@ public final class JsonLog {
     }
 
     public static JsonLog forClass(Class<?> type) {
-        return new JsonLog(type.getSimpleName(), Clock.systemUTC());
+        return named(type.getSimpleName());
+    }
+
+    /** A log named as a library names its loggers (the AWS SDK's, through SLF4J). */
+    public static JsonLog named(String name) {
+        return new JsonLog(name, Clock.systemUTC());
     }
 
     public void info(String message, Map<String, ?> fields) {
