@@ -9,7 +9,6 @@ import dev.ikr.domain.DeletionDecision.Ignore;
 import dev.ikr.domain.DeletionDecision.Park;
 import dev.ikr.domain.DeletionDecision.Retry;
 import dev.ikr.domain.DeletionDecision;
-import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.SecretParameterName;
@@ -20,7 +19,6 @@ import dev.ikr.domain.StreamChange;
 import dev.ikr.log.JsonLog;
 import dev.ikr.message.ActionNeededMail;
 import dev.ikr.message.KeyDeletedMail;
-import dev.ikr.message.Mail;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
 import dev.ikr.port.Mailer;
@@ -37,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The deletion use case, fed by the table's stream: the {@link DeletionPlanner} decides, this carries the
@@ -55,8 +52,7 @@ public final class Destructor {
     private final IdentityDirectory directory;
     private final PendingDeletions pendingDeletions;
     private final SecretStore secretStore;
-    private final Mailer mailer;
-    private final MessageRenderer renderer;
+    private final OwnerMails mails;
     private final Options options;
     private final Clock clock;
     private final DeletionPlanner planner;
@@ -66,8 +62,7 @@ public final class Destructor {
         this.directory = directory;
         this.pendingDeletions = pendingDeletions;
         this.secretStore = secretStore;
-        this.mailer = mailer;
-        this.renderer = renderer;
+        this.mails = new OwnerMails(mailer, renderer);
         this.options = options;
         this.clock = clock;
         this.planner = new DeletionPlanner(options.retryAfter(), options.maxDeleteAttempts());
@@ -109,7 +104,7 @@ public final class Destructor {
         RotationRecord record = removed.record();
         Optional<DeletionDecision> early = planner.beforeListingKeys(removed);
         if (early.isPresent()) {
-            return carryOut(removed.eventId(), early.get(), Audience.recorded(record, account));
+            return carryOut(removed.eventId(), early.get(), Audience.recorded(record, account, mails));
         }
         Optional<IamUser> user;
         DeletionDecision decision;
@@ -118,36 +113,9 @@ public final class Destructor {
             decision = planner.decide(record, user, directory.accessKeys(record.user()));
         } catch (RuntimeException e) {
             return carryOut(removed.eventId(), keyDeletionFailed(record, e),
-                    Audience.recorded(record, account));
+                    Audience.recorded(record, account, mails));
         }
-        return carryOut(removed.eventId(), decision, Audience.current(user, account));
-    }
-
-    /**
-     * Who the mails about one record go to, and the account they name. The owner is the user's current
-     * {@code IKR:EMAIL}; when IAM could not be read, the address recorded at the rotation; nobody when the user no
-     * longer carries the tag (a record alone never chooses an address).
-     */
-    private record Audience(Optional<EmailAddress> owner, AccountForMails account) {
-
-        /** IAM was not read (or could not be): the address recorded at the rotation. */
-        static Audience recorded(RotationRecord record, AccountForMails account) {
-            return new Audience(parse(record.email()), account);
-        }
-
-        /** The user's current {@code IKR:EMAIL}, if any. */
-        static Audience current(Optional<IamUser> user, AccountForMails account) {
-            return new Audience(user.flatMap(found -> found.tag(IamUser.EMAIL_TAG)).flatMap(Audience::parse),
-                    account);
-        }
-
-        private static Optional<EmailAddress> parse(String address) {
-            try {
-                return Optional.of(EmailAddress.of(address));
-            } catch (IllegalArgumentException unreadable) {
-                return Optional.empty();
-            }
-        }
+        return carryOut(removed.eventId(), decision, Audience.current(user, account, mails));
     }
 
     private DeletionOutcome carryOut(String eventId, DeletionDecision decision, Audience audience) {
@@ -194,7 +162,7 @@ public final class Destructor {
         }
         boolean parameterDeleted = userKey.equals(Optional.of(UserKeyDeletion.DELETED));
         if (deletedNow) {
-            sendQuietly(record, "key-deleted", audience, owner -> new KeyDeletedMail(owner, audience.account().get(),
+            audience.tell(record, "key-deleted", (owner, account) -> new KeyDeletedMail(owner, account,
                     record.user(), record.oldKeyId(), record.newKeyId(),
                     parameterDeleted ? Optional.of(parameter) : Optional.empty()));
         }
@@ -237,30 +205,11 @@ public final class Destructor {
             return DeletionOutcome.of(eventId, Result.FAILED, record, park.reason()
                     + "; writing the record back failed (" + describe(e) + "): the stream delivers it again");
         }
-        sendQuietly(record, "action-needed", audience, owner -> new ActionNeededMail(owner, audience.account().get(),
+        audience.tell(record, "action-needed", (owner, account) -> new ActionNeededMail(owner, account,
                 record.user(), record.oldKeyId(), record.newKeyId(), park.reason(), park.keyKept(),
                 SecretParameterName.forUser(record.user())));
         return DeletionOutcome.of(eventId, Result.NEEDS_ATTENTION, record, park.reason()
                 + (park.keyKept() ? "; the key is kept" : "; a person must finish the clean-up"));
-    }
-
-    /**
-     * Mails the owner; a failed mail (an unreadable address included) never undoes or repeats what was done, it
-     * is logged.
-     */
-    private void sendQuietly(RotationRecord record, String template, Audience audience,
-            Function<EmailAddress, Mail> mail) {
-        if (audience.owner().isEmpty()) {
-            LOG.error("owner not told", Map.of("user", record.user(), "keyId", record.oldKeyId(),
-                    "template", template, "reason", "the user carries no usable " + IamUser.EMAIL_TAG + " tag"));
-            return;
-        }
-        try {
-            mailer.send(renderer.render(mail.apply(audience.owner().get())));
-        } catch (RuntimeException e) {
-            LOG.error("owner not told", Map.of("user", record.user(), "keyId", record.oldKeyId(),
-                    "template", template, "reason", describe(e)));
-        }
     }
 
     private static void log(DeletionOutcome outcome) {
