@@ -130,6 +130,8 @@ resource "aws_dynamodb_table" "this" {
     enabled = var.enable_pitr
   }
 
+  deletion_protection_enabled = var.deletion_protection_enabled
+
   server_side_encryption {
     enabled     = var.enable_sse
     kms_key_arn = var.enable_sse ? var.kms_key_arn : null
@@ -174,6 +176,7 @@ resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/lambda/${each.value.function_name}"
   retention_in_days = var.cw_log_group_retention
   kms_key_id        = var.cw_logs_kms_key_arn
+  skip_destroy      = var.retain_log_groups_on_destroy
   tags              = var.tags
 }
 

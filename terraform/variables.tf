@@ -46,6 +46,13 @@ variable "enable_pitr" {
   description = "Whether to enable point-in-time recovery for the DynamoDB table"
 }
 
+variable "deletion_protection_enabled" {
+  type        = bool
+  default     = true
+  nullable    = false
+  description = "Whether DynamoDB refuses to delete the table of pending deletions (it holds the old keys still to be deleted). Set it to false and apply before `terraform destroy`"
+}
+
 # ---------------------------------------------------------------------------------------------------
 # Functions and their roles
 # ---------------------------------------------------------------------------------------------------
@@ -232,6 +239,13 @@ variable "cw_log_group_retention" {
     condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.cw_log_group_retention)
     error_message = "cw_log_group_retention must be 0 or one of the retention periods CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
   }
+}
+
+variable "retain_log_groups_on_destroy" {
+  type        = bool
+  default     = false
+  nullable    = false
+  description = "Whether `terraform destroy` leaves the functions' log groups (and their logs) in CloudWatch Logs, only removing them from the state"
 }
 
 variable "cw_logs_kms_key_arn" {
