@@ -18,6 +18,11 @@ locals {
   }[var.mail_client]
   mailer_secret_parameter_arn = local.mailer_secret_parameter_name == null ? null : "${local.ssm_parameter_arn_prefix}/${trimprefix(local.mailer_secret_parameter_name, "/")}"
 
+  # SMTP as the functions will use it. A null smtp_protocol means ssl, the original module's default
+  # (its mailer fell back to SSL on port 465); the original's "tls" is starttls.
+  smtp_protocol = var.smtp_protocol == null ? "ssl" : (var.smtp_protocol == "tls" ? "starttls" : var.smtp_protocol)
+  smtp_port     = var.smtp_port != null ? var.smtp_port : { ssl = 465, starttls = 587, plain = 25 }[local.smtp_protocol]
+
   # Whether a secret was given is not itself secret: it only decides whether a parameter is created.
   mailgun_api_key_given = nonsensitive(var.mailgun_api_key != null && var.mailgun_api_key != "")
   smtp_password_given   = nonsensitive(var.smtp_password != null && var.smtp_password != "")
@@ -34,7 +39,7 @@ locals {
     MAILGUN_API_KEY_NAME    = var.mail_client == "mailgun" ? var.mailgun_api_key_parameter_name : null
     SMTP_SERVER             = var.mail_client == "smtp" ? var.smtp_server : null
     SMTP_PORT               = var.mail_client == "smtp" && var.smtp_port != null ? tostring(var.smtp_port) : null
-    SMTP_PROTOCOL           = var.mail_client == "smtp" ? var.smtp_protocol : null
+    SMTP_PROTOCOL           = var.mail_client == "smtp" ? local.smtp_protocol : null
     SMTP_USER               = var.mail_client == "smtp" ? var.smtp_user : null
     SMTP_PASSWORD_PARAMETER = var.mail_client == "smtp" ? var.smtp_password_parameter_name : null
 
@@ -125,6 +130,8 @@ resource "aws_dynamodb_table" "this" {
     enabled = var.enable_pitr
   }
 
+  deletion_protection_enabled = var.deletion_protection_enabled
+
   server_side_encryption {
     enabled     = var.enable_sse
     kms_key_arn = var.enable_sse ? var.kms_key_arn : null
@@ -169,6 +176,7 @@ resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/lambda/${each.value.function_name}"
   retention_in_days = var.cw_log_group_retention
   kms_key_id        = var.cw_logs_kms_key_arn
+  skip_destroy      = var.retain_log_groups_on_destroy
   tags              = var.tags
 }
 
@@ -214,6 +222,22 @@ resource "aws_lambda_function" "this" {
     precondition {
       condition     = each.key != "rotator" || var.mail_client != "smtp" || var.smtp_server != null
       error_message = "smtp_server is required when mail_client is smtp."
+    }
+    # Ports 465 and 2465 speak TLS from the first byte; 25, 587 and 2587 start plain and may upgrade
+    # with STARTTLS. A protocol on the other kind of port cannot connect.
+    precondition {
+      condition     = each.key != "rotator" || var.mail_client != "smtp" || local.smtp_protocol != "ssl" || !contains([25, 587, 2587], local.smtp_port)
+      error_message = "smtp_port ${local.smtp_port} does not speak smtp_protocol ssl (TLS from the first byte, port 465 or 2465${var.smtp_protocol == null ? "; a null smtp_protocol means ssl, as in the original module" : ""}): use smtp_protocol = \"starttls\" on ${local.smtp_port}, or port 465."
+    }
+    precondition {
+      condition     = each.key != "rotator" || var.mail_client != "smtp" || local.smtp_protocol == "ssl" || !contains([465, 2465], local.smtp_port)
+      error_message = "smtp_port ${local.smtp_port} speaks TLS from the first byte, which needs smtp_protocol ssl, not ${coalesce(var.smtp_protocol, "ssl")}: use smtp_protocol = \"ssl\", or port 587 for starttls."
+    }
+    # The module always sets SMTP_PASSWORD_PARAMETER, which the functions refuse over plain unless
+    # SMTP_ALLOW_PLAINTEXT_AUTH is true.
+    precondition {
+      condition     = each.key != "rotator" || var.mail_client != "smtp" || local.smtp_protocol != "plain" || var.smtp_allow_plaintext_auth
+      error_message = "smtp_protocol plain needs smtp_allow_plaintext_auth = true: the module always names the SMTP password parameter, and the functions refuse to start rather than send it unencrypted. Use ssl or starttls."
     }
   }
 

@@ -67,3 +67,13 @@ output "destructor_failure_queue_arn" {
   description = "ARN of the destructor's on-failure SQS queue"
   value       = aws_sqs_queue.destructor_failures.arn
 }
+
+output "mailgun_ssm_parameter_arn" {
+  description = "ARN of the SSM SecureString the functions read the Mailgun API key from (created by this module when `mailgun_api_key` is given); null unless `mail_client` is mailgun"
+  value       = var.mail_client == "mailgun" ? local.mailer_secret_parameter_arn : null
+}
+
+output "smtp_ssm_parameter_arn" {
+  description = "ARN of the SSM SecureString the functions read the SMTP password from (created by this module when `smtp_password` is given); null unless `mail_client` is smtp"
+  value       = var.mail_client == "smtp" ? local.mailer_secret_parameter_arn : null
+}

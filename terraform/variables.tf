@@ -28,9 +28,15 @@ variable "kms_key_arn" {
   default     = null
   description = "ARN of a customer managed KMS key to encrypt the table with instead of the AWS managed key. Only used when `enable_sse` is true; both functions are allowed to use it"
 
+  # IAM policies name a KMS key by its key ARN only (no key id, alias name or alias ARN).
   validation {
-    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
-    error_message = "kms_key_arn must be the ARN of a KMS key (arn:aws:kms:...), or null."
+    condition     = var.kms_key_arn == null || !strcontains(coalesce(var.kms_key_arn, "-"), "alias/")
+    error_message = "kms_key_arn must be the key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias: IAM grants do not honour aliases, and DynamoDB reports the key ARN, so an alias shows as a change on every plan. Look the key ARN up with aws kms describe-key --key-id <alias>."
+  }
+
+  validation {
+    condition     = var.kms_key_arn == null || strcontains(coalesce(var.kms_key_arn, "-"), "alias/") || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$", coalesce(var.kms_key_arn, "-")))
+    error_message = "kms_key_arn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), or null."
   }
 }
 
@@ -38,6 +44,13 @@ variable "enable_pitr" {
   type        = bool
   default     = true
   description = "Whether to enable point-in-time recovery for the DynamoDB table"
+}
+
+variable "deletion_protection_enabled" {
+  type        = bool
+  default     = true
+  nullable    = false
+  description = "Whether DynamoDB refuses to delete the table of pending deletions (it holds the old keys still to be deleted). Set it to false and apply before `terraform destroy`"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -111,11 +124,37 @@ variable "destructor_jar_path" {
 variable "cron_expression" {
   type        = string
   default     = "0 12 * * ? *"
-  description = "[CRON expression](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html) (six fields, without `cron(...)`) of how often the key creator checks whether a user needs a new key pair"
+  description = "[CRON expression](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html) (six fields, without `cron(...)`) of how often the key creator checks whether a user needs a new key pair. One of day-of-month and day-of-week must be `?`"
 
   validation {
-    condition     = can(regex("^\\S+(\\s+\\S+){5}$", trimspace(var.cron_expression))) && !startswith(trimspace(var.cron_expression), "cron(")
-    error_message = "cron_expression must be a non-empty EventBridge cron expression of six fields without the cron(...) wrapper, e.g. \"0 12 * * ? *\"."
+    condition     = length(regexall("\\S+", var.cron_expression)) == 6 && !startswith(trimspace(var.cron_expression), "cron(")
+    error_message = "cron_expression must be an EventBridge cron expression of six fields (minutes hours day-of-month month day-of-week year) without the cron(...) wrapper, e.g. \"0 12 * * ? *\"."
+  }
+
+  # EventBridge: "If you specify a value or a * (asterisk) in one of the fields, you must use a ?
+  # (question mark) in the other."
+  validation {
+    condition = length(regexall("\\S+", var.cron_expression)) != 6 || (
+      (regexall("\\S+", var.cron_expression)[2] == "?") != (regexall("\\S+", var.cron_expression)[4] == "?")
+    )
+    error_message = "cron_expression must have ? in exactly one of day-of-month (third field) and day-of-week (fifth field), as EventBridge requires: e.g. \"0 12 * * ? *\" (every day) or \"0 12 ? * MON *\" (Mondays)."
+  }
+
+  # The values and wildcards EventBridge documents for each field, in order: minutes 0-59, hours
+  # 0-23, day-of-month 1-31 (with ? L W), month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT (with
+  # ? L #, one # expression only), year 1970-2199; every field with , - * and all but day-of-week with /.
+  validation {
+    condition = length(regexall("\\S+", var.cron_expression)) != 6 || alltrue([
+      for index, field in regexall("\\S+", var.cron_expression) : can(regex([
+        "^(\\*|[0-5]?[0-9](-[0-5]?[0-9])?)(/[0-9]+)?(,(\\*|[0-5]?[0-9](-[0-5]?[0-9])?)(/[0-9]+)?)*$",
+        "^(\\*|([01]?[0-9]|2[0-3])(-([01]?[0-9]|2[0-3]))?)(/[0-9]+)?(,(\\*|([01]?[0-9]|2[0-3])(-([01]?[0-9]|2[0-3]))?)(/[0-9]+)?)*$",
+        "^(\\?|((\\*|(0?[1-9]|[12][0-9]|3[01])(-(0?[1-9]|[12][0-9]|3[01]))?)(/[0-9]+)?|L|LW|(0?[1-9]|[12][0-9]|3[01])W)(,((\\*|(0?[1-9]|[12][0-9]|3[01])(-(0?[1-9]|[12][0-9]|3[01]))?)(/[0-9]+)?|L|LW|(0?[1-9]|[12][0-9]|3[01])W))*)$",
+        "^(\\*|(0?[1-9]|1[0-2]|(?i:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC))(-(0?[1-9]|1[0-2]|(?i:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)))?)(/[0-9]+)?(,(\\*|(0?[1-9]|1[0-2]|(?i:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC))(-(0?[1-9]|1[0-2]|(?i:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)))?)(/[0-9]+)?)*$",
+        "^(\\?|([1-7]|(?i:SUN|MON|TUE|WED|THU|FRI|SAT))#[1-5]|(\\*|([1-7]|(?i:SUN|MON|TUE|WED|THU|FRI|SAT))(-([1-7]|(?i:SUN|MON|TUE|WED|THU|FRI|SAT)))?|[1-7]?L)(,(\\*|([1-7]|(?i:SUN|MON|TUE|WED|THU|FRI|SAT))(-([1-7]|(?i:SUN|MON|TUE|WED|THU|FRI|SAT)))?|[1-7]?L))*)$",
+        "^(\\*|(19[7-9][0-9]|2[01][0-9][0-9])(-(19[7-9][0-9]|2[01][0-9][0-9]))?)(/[0-9]+)?(,(\\*|(19[7-9][0-9]|2[01][0-9][0-9])(-(19[7-9][0-9]|2[01][0-9][0-9]))?)(/[0-9]+)?)*$",
+      ][index], field))
+    ])
+    error_message = "cron_expression has a field EventBridge refuses: minutes 0-59, hours 0-23, day-of-month 1-31 (or ?, L, W), month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT (or ?, L, one #), year 1970-2199, each with the wildcards , - * and / (not / in day-of-week)."
   }
 }
 
@@ -202,14 +241,27 @@ variable "cw_log_group_retention" {
   }
 }
 
+variable "retain_log_groups_on_destroy" {
+  type        = bool
+  default     = false
+  nullable    = false
+  description = "Whether `terraform destroy` leaves the functions' log groups (and their logs) in CloudWatch Logs, only removing them from the state"
+}
+
 variable "cw_logs_kms_key_arn" {
   type        = string
   default     = null
   description = "ARN of a KMS key to encrypt the functions' log groups with. Its key policy must allow the CloudWatch Logs service principal to use it"
 
+  # IAM policies name a KMS key by its key ARN only (no key id, alias name or alias ARN).
   validation {
-    condition     = var.cw_logs_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.cw_logs_kms_key_arn))
-    error_message = "cw_logs_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:...), or null."
+    condition     = var.cw_logs_kms_key_arn == null || !strcontains(coalesce(var.cw_logs_kms_key_arn, "-"), "alias/")
+    error_message = "cw_logs_kms_key_arn must be the key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias: CloudWatch Logs takes the ARN of the key itself. Look the key ARN up with aws kms describe-key --key-id <alias>."
+  }
+
+  validation {
+    condition     = var.cw_logs_kms_key_arn == null || strcontains(coalesce(var.cw_logs_kms_key_arn, "-"), "alias/") || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$", coalesce(var.cw_logs_kms_key_arn, "-")))
+    error_message = "cw_logs_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), or null."
   }
 }
 
@@ -229,8 +281,8 @@ variable "rotate_after_days" {
   description = "Days after which a new access key pair is created. **Note:** the user's `IKR:ROTATE_AFTER_DAYS` tag takes precedence"
 
   validation {
-    condition     = var.rotate_after_days >= 1 && floor(var.rotate_after_days) == var.rotate_after_days
-    error_message = "rotate_after_days must be a positive whole number of days."
+    condition     = var.rotate_after_days >= 1 && var.rotate_after_days <= 36500 && floor(var.rotate_after_days) == var.rotate_after_days
+    error_message = "rotate_after_days must be a whole number of days from 1 to 36500."
   }
 }
 
@@ -240,8 +292,8 @@ variable "delete_after_days" {
   description = "Days to wait, after a new key pair is created, before the old key pair is deleted. **Note:** the user's `IKR:DELETE_AFTER_DAYS` tag takes precedence"
 
   validation {
-    condition     = var.delete_after_days >= 1 && floor(var.delete_after_days) == var.delete_after_days
-    error_message = "delete_after_days must be a positive whole number of days."
+    condition     = var.delete_after_days >= 1 && var.delete_after_days <= 36500 && floor(var.delete_after_days) == var.delete_after_days
+    error_message = "delete_after_days must be a whole number of days from 1 to 36500."
   }
 }
 
@@ -293,8 +345,10 @@ variable "mail_from" {
   description = "Address the mails are sent from. **Note:** the mail client must be set up for it first (e.g. a verified SES identity)"
 
   validation {
-    condition     = can(regex("^[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+$", var.mail_from))
-    error_message = "mail_from must be a plain mail address such as ikr@example.com."
+    # The shape the functions check at cold start (EmailAddress): an ASCII local part, a dotted domain of
+    # letters, digits and hyphens, at most 254 characters.
+    condition     = length(var.mail_from) <= 254 && can(regex("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$", var.mail_from))
+    error_message = "mail_from must be a plain mail address such as ikr@example.com: at most 254 ASCII characters, no display name, spaces or <>, and a domain with a dot."
   }
 }
 
@@ -306,7 +360,7 @@ variable "allowed_email_domains" {
 
   validation {
     condition = alltrue([for domain in var.allowed_email_domains :
-    can(regex("^\\.?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$", domain))])
+    length(trimprefix(domain, ".")) <= 253 && can(regex("^\\.?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$", domain))])
     error_message = "allowed_email_domains must hold domain names such as example.com, or .example.com to allow its subdomains too: ASCII only (xn-- for an internationalised domain), no @, spaces or empty entries."
   }
 }
@@ -325,7 +379,7 @@ variable "smtp_server" {
 variable "smtp_port" {
   type        = number
   default     = null
-  description = "Port of the SMTP server. Defaults to 465 for ssl, 587 for starttls and 25 for plain"
+  description = "Port of the SMTP server. Defaults to 465 for ssl (and for a null `smtp_protocol`), 587 for starttls and 25 for plain. 465 and 2465 speak TLS from the first byte (ssl); 25, 587 and 2587 start plain (starttls or plain)"
 
   validation {
     condition     = var.smtp_port == null || try(var.smtp_port >= 1 && var.smtp_port <= 65535 && floor(var.smtp_port) == var.smtp_port, false)
@@ -336,7 +390,7 @@ variable "smtp_port" {
 variable "smtp_protocol" {
   type        = string
   default     = null
-  description = "How the SMTP connection is secured. **Supported values:** ssl, starttls (the original's `tls`, also accepted) and plain. Defaults to starttls"
+  description = "How the SMTP connection is secured. **Supported values:** ssl, starttls (the original's `tls`, also accepted) and plain. Null means ssl, as in the original module"
 
   validation {
     condition     = var.smtp_protocol == null || contains(["ssl", "starttls", "tls", "plain"], coalesce(var.smtp_protocol, "-"))
@@ -408,9 +462,15 @@ variable "mailer_secret_kms_key_arn" {
   default     = null
   description = "ARN of a customer managed KMS key that encrypts the mailer's SSM SecureString (the SMTP password or Mailgun API key). Null means the AWS managed `aws/ssm` key, which needs no IAM grant; when set, the module encrypts the parameters it creates with it and lets both functions decrypt with it"
 
+  # IAM policies name a KMS key by its key ARN only (no key id, alias name or alias ARN).
   validation {
-    condition     = var.mailer_secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.mailer_secret_kms_key_arn))
-    error_message = "mailer_secret_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:...), or null."
+    condition     = var.mailer_secret_kms_key_arn == null || !strcontains(coalesce(var.mailer_secret_kms_key_arn, "-"), "alias/")
+    error_message = "mailer_secret_kms_key_arn must be the key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias: the functions' IAM grant names the key ARN, and IAM does not honour aliases. Look the key ARN up with aws kms describe-key --key-id <alias>."
+  }
+
+  validation {
+    condition     = var.mailer_secret_kms_key_arn == null || strcontains(coalesce(var.mailer_secret_kms_key_arn, "-"), "alias/") || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$", coalesce(var.mailer_secret_kms_key_arn, "-")))
+    error_message = "mailer_secret_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), or null."
   }
 }
 
@@ -419,8 +479,14 @@ variable "secret_kms_key_arn" {
   default     = null
   description = "ARN of a customer managed KMS key that encrypts the per-user SecureStrings /ikr/secret/iam/<user> (SECRET_KMS_KEY_ID). Null means the AWS managed `aws/ssm` key, which every principal of the account may use to decrypt. When set, the rotator gets kms:Encrypt on it; grant kms:Decrypt to the users who decrypt their mails"
 
+  # IAM policies name a KMS key by its key ARN only (no key id, alias name or alias ARN).
   validation {
-    condition     = var.secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.secret_kms_key_arn))
-    error_message = "secret_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), not an alias, or null: IAM grants name the key's own ARN."
+    condition     = var.secret_kms_key_arn == null || !strcontains(coalesce(var.secret_kms_key_arn, "-"), "alias/")
+    error_message = "secret_kms_key_arn must be the key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias: the rotator's IAM grant names the key ARN, and IAM does not honour aliases. Look the key ARN up with aws kms describe-key --key-id <alias>."
+  }
+
+  validation {
+    condition     = var.secret_kms_key_arn == null || strcontains(coalesce(var.secret_kms_key_arn, "-"), "alias/") || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$", coalesce(var.secret_kms_key_arn, "-")))
+    error_message = "secret_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), or null."
   }
 }

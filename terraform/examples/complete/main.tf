@@ -53,8 +53,10 @@ module "iam_key_rotator" {
 
   allowed_email_domains = [".example.com"]
 
-  enable_pitr      = var.enable_pitr
-  enable_snapstart = var.enable_snapstart
+  enable_pitr                  = var.enable_pitr
+  enable_snapstart             = var.enable_snapstart
+  deletion_protection_enabled  = var.deletion_protection_enabled
+  retain_log_groups_on_destroy = var.retain_log_groups_on_destroy
 
   cw_log_group_retention = 30
   tags                   = var.tags

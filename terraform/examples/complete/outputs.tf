@@ -67,3 +67,13 @@ output "destructor_failure_queue_arn" {
   description = "ARN of the destructor's on-failure queue"
   value       = module.iam_key_rotator.destructor_failure_queue_arn
 }
+
+output "mailgun_ssm_parameter_arn" {
+  description = "ARN of the Mailgun API key's SecureString; null unless the mail client is mailgun"
+  value       = module.iam_key_rotator.mailgun_ssm_parameter_arn
+}
+
+output "smtp_ssm_parameter_arn" {
+  description = "ARN of the SMTP password's SecureString; null unless the mail client is smtp"
+  value       = module.iam_key_rotator.smtp_ssm_parameter_arn
+}

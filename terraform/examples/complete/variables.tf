@@ -44,3 +44,15 @@ variable "tags" {
   default     = { Project = "ikr" }
   description = "Tags of every resource"
 }
+
+variable "deletion_protection_enabled" {
+  type        = bool
+  default     = true
+  description = "Whether DynamoDB refuses to delete the table; set false (and apply) before destroying the example"
+}
+
+variable "retain_log_groups_on_destroy" {
+  type        = bool
+  default     = false
+  description = "Whether destroy leaves the log groups in CloudWatch Logs"
+}

@@ -1,0 +1,232 @@
+package dev.ikr.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ikr.cli.TerraformDeploy;
+import dev.ikr.testbed.Moto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What AWS or the functions would refuse later is refused by {@code terraform plan}: the complete example, initialised
+ * once, planned (never applied) against a moto of its own with one bad input at a time, given through a Terraform
+ * override file of the example's module block. Each case asserts the message the operator reads.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TerraformValidationIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+    private static final String KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    private static final String ALIAS_ARN = "arn:aws:kms:us-east-1:123456789012:alias/ikr";
+    private static final String SMTP = "mail_client = \"smtp\"\nsmtp_server = \"smtp.example.com\"\n";
+
+    @TempDir
+    static Path work;
+
+    private Path terraform;
+    private TerraformDeploy deploy;
+    private Path override;
+    private Moto moto;
+
+    @BeforeAll
+    void initTheCompleteExample() throws IOException {
+        terraform = TerraformDeploy.terraformOnPath().orElse(null);
+        if (terraform == null) {
+            return; // each test is skipped, with the reason, by terraformIsInstalled()
+        }
+        moto = Moto.start();
+        deploy = TerraformDeploy.prepare(terraform, REPOSITORY, work);
+        override = work.resolve("terraform/examples/complete/validation_override.tf");
+    }
+
+    @BeforeEach
+    void terraformIsInstalled() {
+        Assumptions.assumeTrue(terraform != null,
+                "terraform is not installed: put terraform (1.5 or newer) on the PATH to test the module's validation");
+    }
+
+    @AfterEach
+    void removeTheOverride() throws IOException {
+        if (override != null) {
+            Files.deleteIfExists(override);
+        }
+    }
+
+    @AfterAll
+    void stopMoto() {
+        if (moto != null) {
+            moto.stop();
+        }
+        deleteTree(work.resolve("terraform/examples/complete/.terraform")); // provider links point outside
+    }
+
+    static Stream<Arguments> refusedInputs() {
+        String longDomain = String.join(".", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(63));
+        return Stream.of(
+                refused("cron with * in both day fields", "cron_expression = \"0 12 * * * *\"",
+                        "cron_expression must have ? in exactly one of day-of-month (third field) and day-of-week"),
+                refused("cron with ? in both day fields", "cron_expression = \"0 12 ? * ? *\"",
+                        "cron_expression must have ? in exactly one of day-of-month"),
+                refused("cron with the cron(...) wrapper", "cron_expression = \"cron(0 12 * * ? *)\"",
+                        "without the cron(...) wrapper"),
+                refused("cron with five fields", "cron_expression = \"0 12 * * ?\"",
+                        "cron_expression must be an EventBridge cron expression of six fields"),
+                refused("cron hour 24", "cron_expression = \"0 24 * * ? *\"",
+                        "cron_expression has a field EventBridge refuses"),
+                refused("cron year 1969", "cron_expression = \"0 12 * * ? 1969\"",
+                        "cron_expression has a field EventBridge refuses"),
+                refused("cron with two # expressions", "cron_expression = \"0 12 ? * 3#1,6#3 *\"",
+                        "cron_expression has a field EventBridge refuses"),
+                refused("table key alias", "kms_key_arn = \"" + ALIAS_ARN + "\"",
+                        "kms_key_arn must be the key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias"),
+                refused("log key alias", "cw_logs_kms_key_arn = \"" + ALIAS_ARN + "\"",
+                        "cw_logs_kms_key_arn must be the key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias"),
+                refused("mailer secret key alias", "mailer_secret_kms_key_arn = \"" + ALIAS_ARN + "\"",
+                        "mailer_secret_kms_key_arn must be the key ARN"),
+                refused("user secret key alias", "secret_kms_key_arn = \"" + ALIAS_ARN + "\"",
+                        "secret_kms_key_arn must be the key ARN"),
+                refused("key ARN without a key id",
+                        "kms_key_arn = \"arn:aws:kms:us-east-1:123456789012:key/not-a-key-id\"",
+                        "kms_key_arn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), or null."),
+                refused("null smtp_protocol (ssl) on 587", SMTP + "smtp_port = 587",
+                        "smtp_port 587 does not speak smtp_protocol ssl",
+                        "a null smtp_protocol means ssl, as in the original module"),
+                refused("ssl on 25", SMTP + "smtp_protocol = \"ssl\"\nsmtp_port = 25",
+                        "smtp_port 25 does not speak smtp_protocol ssl"),
+                refused("starttls on 465", SMTP + "smtp_protocol = \"starttls\"\nsmtp_port = 465",
+                        "smtp_port 465 speaks TLS from the first byte, which needs smtp_protocol ssl, not starttls"),
+                refused("plain without plaintext auth", SMTP + "smtp_protocol = \"plain\"",
+                        "smtp_protocol plain needs smtp_allow_plaintext_auth = true"),
+                refused("rotate_after_days over a hundred years", "rotate_after_days = 36501",
+                        "rotate_after_days must be a whole number of days from 1 to 36500"),
+                refused("delete_after_days 0", "delete_after_days = 0",
+                        "delete_after_days must be a whole number of days from 1 to 36500"),
+                refused("max_concurrency 65", "max_concurrency = 65",
+                        "max_concurrency must be a whole number from 1 to 64"),
+                refused("retry_after_mins over a week", "retry_after_mins = 10081",
+                        "retry_after_mins must be a whole number of minutes from 1 to 10080"),
+                refused("max_delete_attempts 0", "max_delete_attempts = 0",
+                        "max_delete_attempts must be a whole number from 1 to 1000"),
+                refused("mail_from with a display name", "mail_from = \"IKR <ikr@example.com>\"",
+                        "mail_from must be a plain mail address such as ikr@example.com"),
+                refused("mail_from with a non-ASCII domain", "mail_from = \"ikr@exämple.com\"",
+                        "mail_from must be a plain mail address"),
+                refused("allowed domain longer than 253", "allowed_email_domains = [\"" + longDomain + "\"]",
+                        "allowed_email_domains must hold domain names"),
+                refused("allowed domain with an @", "allowed_email_domains = [\"@example.com\"]",
+                        "allowed_email_domains must hold domain names"),
+                refused("mailgun over http", "mail_client = \"mailgun\"\nmailgun_api_url = \"http://api.mailgun.net/v3/mg\"",
+                        "mailgun_api_url must be an https URL"),
+                refused("mailgun without its URL", "mail_client = \"mailgun\"",
+                        "mailgun_api_url is required when mail_client is mailgun"),
+                refused("smtp without its server", "mail_client = \"smtp\"",
+                        "smtp_server is required when mail_client is smtp"));
+    }
+
+    @ParameterizedTest(name = "plan refuses {0}")
+    @MethodSource("refusedInputs")
+    void plan_refusesTheInput_withAMessageNamingTheRule(String description, String inputs, List<String> messages)
+            throws IOException {
+        writeOverride(inputs);
+
+        assertThatThrownBy(this::plan)
+                .isInstanceOf(IllegalStateException.class)
+                .satisfies(failure -> assertThat(oneLine(failure.getMessage())).as(description)
+                        .contains(messages.stream().map(TerraformValidationIT::oneLine).toList()));
+    }
+
+    @Test
+    void plan_acceptsWhatAwsAccepts_protectsTheTable_andANullSmtpProtocolMeansSsl() throws IOException {
+        writeOverride(SMTP + """
+                cron_expression           = "0/15 8-17 ? * MON-FRI *"
+                kms_key_arn               = "%s"
+                secret_kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef"
+                allowed_email_domains     = ["example.com", ".corp.example.org"]
+                """.formatted(KEY_ARN));
+
+        plan("-out=validation.tfplan");
+        JsonNode planned = JSON.readTree(deploy.run("show", "-json", "-no-color", "validation.tfplan"))
+                .path("planned_values").path("root_module").path("child_modules").path(0).path("resources");
+
+        JsonNode rotator = resource(planned, "module.iam_key_rotator.aws_lambda_function.this[\"rotator\"]");
+        assertThat(rotator.path("environment").path(0).path("variables").path("SMTP_PROTOCOL").asText())
+                .isEqualTo("ssl");
+        assertThat(rotator.path("environment").path(0).path("variables").has("SMTP_PORT"))
+                .as("no SMTP_PORT: the functions take 465 for ssl").isFalse();
+        assertThat(resource(planned, "module.iam_key_rotator.aws_dynamodb_table.this")
+                .path("deletion_protection_enabled").asBoolean()).isTrue();
+        assertThat(resource(planned, "module.iam_key_rotator.aws_cloudwatch_log_group.this[\"rotator\"]")
+                .path("skip_destroy").asBoolean()).isFalse();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private static Arguments refused(String description, String inputs, String... messages) {
+        return Arguments.of(description, inputs, List.of(messages));
+    }
+
+    private void writeOverride(String inputs) throws IOException {
+        Files.writeString(override, "module \"iam_key_rotator\" {\n" + inputs + "\n}\n");
+    }
+
+    private void plan(String... extra) {
+        var arguments = new ArrayList<>(List.of("plan", "-refresh=false", "-input=false", "-no-color", "-lock=false",
+                "-var", "aws_endpoint=" + moto.endpoint(),
+                // only fileexists() and a hash are asked of the jars at plan: any file will do
+                "-var", "rotator_jar_path=" + REPOSITORY.resolve("pom.xml"),
+                "-var", "destructor_jar_path=" + REPOSITORY.resolve("pom.xml"),
+                "-var", "mail_from=ikr@example.com",
+                "-var", "enable_snapstart=false"));
+        arguments.addAll(List.of(extra));
+        deploy.run(arguments.toArray(String[]::new));
+    }
+
+    private static JsonNode resource(JsonNode resources, String address) {
+        for (JsonNode resource : resources) {
+            if (resource.path("address").asText().equals(address)) {
+                return resource.path("values");
+            }
+        }
+        throw new AssertionError("no " + address + " in the plan");
+    }
+
+    /** Terraform wraps its messages at 78 columns: compare with every run of blanks as one space. */
+    private static String oneLine(String text) {
+        return text.replace("│", " ").replaceAll("\\s+", " ");
+    }
+
+    /** Deletes a tree without following links, so a linked provider directory loses the link, not its files. */
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not delete " + root, e);
+        }
+    }
+}
