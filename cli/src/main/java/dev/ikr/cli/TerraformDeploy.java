@@ -2,9 +2,12 @@ package dev.ikr.cli;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +74,24 @@ public final class TerraformDeploy {
 
     public void destroy(Map<String, String> variables) {
         run(withVariables(List.of("destroy", "-auto-approve", "-input=false", "-no-color"), variables));
+    }
+
+    /**
+     * Deletes the example's {@code .terraform} directory without following links: its provider links point outside
+     * the work directory (the plugin mirror), so a plain recursive delete of the work directory could reach them.
+     */
+    public void removeInitialisation() {
+        Path root = example.resolve(".terraform");
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + root, e);
+        }
     }
 
     /** Runs terraform in the copied example; returns its standard output, fails with the tail of its output. */

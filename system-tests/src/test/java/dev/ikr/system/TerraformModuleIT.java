@@ -14,25 +14,18 @@ import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
 import dev.ikr.testbed.FaultInjector;
 import dev.ikr.testbed.Moto;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -145,8 +138,8 @@ class TerraformModuleIT {
             if (moto != null) {
                 moto.stop();
             }
-            if (example != null) {
-                deleteTree(example.resolve(".terraform")); // its provider links point outside the temp dir
+            if (deploy != null) {
+                deploy.removeInitialisation();
             }
         }
     }
@@ -481,19 +474,6 @@ class TerraformModuleIT {
         module.path("child_modules").forEach(child -> collect(child, found));
     }
 
-    /** Deletes a tree without following links, so a linked provider directory loses the link, not its files. */
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete " + root, e);
-        }
-    }
 
     private static void closeQuietly(AutoCloseable client) {
         if (client != null) {
