@@ -3,6 +3,7 @@ package dev.ikr.destructor;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.aws.DynamoPendingDeletions;
 import dev.ikr.aws.IamDirectory;
+import dev.ikr.aws.KmsRecordAuthenticator;
 import dev.ikr.aws.SsmSecretStore;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.message.MessageRenderer;
@@ -17,14 +18,17 @@ public final class DestructorWiring {
     }
 
     public static Destructor destructor(DestructorConfig config, AwsClients clients, Clock clock) {
+        var authenticator = new KmsRecordAuthenticator(clients.kms(), clients.ssm(), config.recordKmsKeyArn(),
+                config.tableName());
         return new Destructor(
                 new IamDirectory(clients.iam()),
-                new DynamoPendingDeletions(clients.dynamoDb(), config.tableName()),
+                new DynamoPendingDeletions(clients.dynamoDb(), config.tableName(), authenticator),
                 new SsmSecretStore(clients.ssm()),
+                authenticator,
                 Mailers.create(config.mail(), clients),
                 new MessageRenderer(),
                 new Destructor.Options(config.encryptKeyPair(), config.retryAfter(), config.maxDeleteAttempts(),
-                        config.maxConcurrency()),
+                        config.maxConcurrency(), config.adminEmail()),
                 clock);
     }
 }

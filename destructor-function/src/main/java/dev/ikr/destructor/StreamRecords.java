@@ -35,13 +35,14 @@ final class StreamRecords {
                     "the REMOVE record has no old image (the stream must be NEW_AND_OLD_IMAGES or OLD_IMAGE)");
         }
         try {
-            var oldImage = RotationTableItems.toRecord(toSdk(record.getDynamodb().getOldImage()));
+            var item = toSdk(record.getDynamodb().getOldImage());
+            var oldImage = RotationTableItems.toRecord(item);
             Identity identity = record.getUserIdentity();
             boolean byTtl = identity != null && TTL_TYPE.equals(identity.getType())
                     && TTL_PRINCIPAL.equals(identity.getPrincipalId());
             String removedBy = identity == null ? "a caller of DeleteItem"
                     : identity.getType() + "/" + identity.getPrincipalId();
-            return new StreamChange.Removed(eventId, byTtl, removedBy, oldImage);
+            return new StreamChange.Removed(eventId, byTtl, removedBy, oldImage, RotationTableItems.seal(item));
         } catch (IllegalArgumentException | DateTimeException unreadable) {
             return new StreamChange.Malformed(eventId, "the old image cannot be read: " + unreadable.getMessage());
         }

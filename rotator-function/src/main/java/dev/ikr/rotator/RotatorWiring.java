@@ -3,6 +3,7 @@ package dev.ikr.rotator;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.aws.DynamoPendingDeletions;
 import dev.ikr.aws.IamDirectory;
+import dev.ikr.aws.KmsRecordAuthenticator;
 import dev.ikr.aws.SsmSecretStore;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.message.MessageRenderer;
@@ -26,12 +27,13 @@ public final class RotatorWiring {
     public static Rotator rotator(RotatorConfig config, AwsClients clients, Clock clock, Mailer mailer) {
         return new Rotator(
                 new IamDirectory(clients.iam()),
-                new DynamoPendingDeletions(clients.dynamoDb(), config.tableName()),
+                new DynamoPendingDeletions(clients.dynamoDb(), config.tableName(), new KmsRecordAuthenticator(
+                        clients.kms(), clients.ssm(), config.recordKmsKeyArn(), config.tableName())),
                 new SsmSecretStore(clients.ssm(), config.secretKmsKeyId()),
                 mailer,
                 new MessageRenderer(),
                 new Rotator.Options(config.policy(), config.encryptKeyPair(), config.maxConcurrency(),
-                        config.allowedEmailDomains()),
+                        config.allowedEmailDomains(), config.adminEmail()),
                 clock,
                 new SecureRandom());
     }

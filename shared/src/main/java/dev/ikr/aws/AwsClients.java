@@ -17,6 +17,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -54,6 +55,7 @@ public final class AwsClients {
     private final Lazy<DynamoDbClient> dynamoDb;
     private final Lazy<SsmClient> ssm;
     private final Lazy<SesClient> ses;
+    private final Lazy<KmsClient> kms;
 
     public AwsClients() {
         this(List.of());
@@ -75,6 +77,7 @@ public final class AwsClients {
         this.dynamoDb = Lazy.of(() -> build(DynamoDbClient.builder()));
         this.ssm = Lazy.of(() -> build(SsmClient.builder()));
         this.ses = Lazy.of(() -> build(SesClient.builder()));
+        this.kms = Lazy.of(() -> build(KmsClient.builder()));
     }
 
     /**
@@ -110,6 +113,10 @@ public final class AwsClients {
 
     public SesClient ses() {
         return ses.get();
+    }
+
+    public KmsClient kms() {
+        return kms.get();
     }
 
     public AwsCallCounter callCounter() {

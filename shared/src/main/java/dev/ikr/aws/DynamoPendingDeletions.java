@@ -2,15 +2,17 @@ package dev.ikr.aws;
 
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
-import dev.ikr.port.PendingDeletions;
-import dev.ikr.port.RotationConflictException;
+import dev.ikr.domain.UnverifiedRecord;
 import dev.ikr.log.JsonLog;
+import dev.ikr.port.PendingDeletions;
+import dev.ikr.port.RecordAuthenticator;
+import dev.ikr.port.RotationConflictException;
 import java.time.DateTimeException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -19,7 +21,9 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 /**
  * The rotation table over the DynamoDB low-level client. Attribute names: {@code user} (hash),
  * {@code ak} (range, the old key id), {@code email}, {@code state}, {@code new_ak},
- * {@code started_at}, {@code delete_on} (epoch seconds, the TTL), {@code attempts}, {@code reason}.
+ * {@code started_at}, {@code delete_on} (epoch seconds, the TTL), {@code attempts}, {@code reason}, and the seal,
+ * {@code mac} and {@code mac_key}. Every write puts the whole item with a fresh seal, under a condition on what the
+ * item must still be; every read checks the seal.
  */
 public final class DynamoPendingDeletions implements PendingDeletions {
 
@@ -27,72 +31,60 @@ public final class DynamoPendingDeletions implements PendingDeletions {
 
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private final RecordAuthenticator authenticator;
 
-    public DynamoPendingDeletions(DynamoDbClient dynamoDb, String table) {
+    public DynamoPendingDeletions(DynamoDbClient dynamoDb, String table, RecordAuthenticator authenticator) {
         this.dynamoDb = dynamoDb;
         this.table = table;
+        this.authenticator = authenticator;
     }
 
     @Override
-    public List<RotationRecord> all() {
-        var records = new ArrayList<RotationRecord>();
-        Iterable<Map<String, AttributeValue>> items;
+    public Contents all() {
+        List<Map<String, AttributeValue>> items;
         try {
-            items = List.copyOf(dynamoDb.scanPaginator(request -> request.tableName(table).consistentRead(true))
-                    .items().stream().toList());
+            items = dynamoDb.scanPaginator(request -> request.tableName(table).consistentRead(true))
+                    .items().stream().toList();
         } catch (ResourceNotFoundException missing) {
             throw new IllegalStateException("the table '" + table + "' (IAM_KEY_ROTATOR_TABLE) does not exist in this"
                     + " account and region: nothing was done");
         }
+        var verified = new ArrayList<RotationRecord>();
+        var unverified = new ArrayList<UnverifiedRecord>();
         for (Map<String, AttributeValue> item : items) {
+            RotationRecord record;
             try {
-                records.add(RotationTableItems.toRecord(item));
+                record = RotationTableItems.toRecord(item);
             } catch (IllegalArgumentException | DateTimeException malformed) {
                 LOG.error("unreadable table record skipped", Map.of(
                         "table", table, "user", describe(item, RotationTableItems.USER),
                         "keyId", describe(item, RotationTableItems.OLD_KEY), "reason", malformed.getMessage()));
+                continue;
             }
+            authenticator.whyNotAuthentic(record, RotationTableItems.seal(item)).ifPresentOrElse(
+                    reason -> unverified.add(new UnverifiedRecord(record, reason)), () -> verified.add(record));
         }
-        return records;
+        return new Contents(verified, unverified);
     }
 
     @Override
     public void recordIntent(RotationRecord intent) {
-        try {
-            dynamoDb.putItem(request -> request
-                    .tableName(table)
-                    .item(RotationTableItems.toItem(intent))
-                    .conditionExpression("attribute_not_exists(#user)")
-                    .expressionAttributeNames(Map.of("#user", RotationTableItems.USER)));
-        } catch (ConditionalCheckFailedException taken) {
-            throw new RotationConflictException(intent.user(), intent.oldKeyId());
-        }
+        put(intent, "attribute_not_exists(#user)", Map.of("#user", RotationTableItems.USER), Map.of());
     }
 
     @Override
-    public void recordNewKey(String user, String oldKeyId, String newKeyId) {
-        update(user, oldKeyId, "SET #new = :new", Map.of("#new", RotationTableItems.NEW_KEY),
-                Map.of(":new", s(newKeyId)));
+    public void recordNewKey(RotationRecord intent) {
+        put(intent, "#state = :rotating", Map.of("#state", RotationTableItems.STATE),
+                Map.of(":rotating", s(RecordState.ROTATING.attributeValue())));
     }
 
     @Override
-    public void scheduleDeletion(String user, String oldKeyId, String newKeyId, Instant deleteOn) {
-        try {
-            dynamoDb.updateItem(request -> request
-                    .tableName(table)
-                    .key(RotationTableItems.key(user, oldKeyId))
-                    .updateExpression("SET #state = :pending, #new = :new, #deleteOn = :deleteOn")
-                    .conditionExpression("#state = :rotating OR (#state = :pending AND #new = :new)")
-                    .expressionAttributeNames(Map.of("#state", RotationTableItems.STATE,
-                            "#new", RotationTableItems.NEW_KEY, "#deleteOn", RotationTableItems.DELETE_ON))
-                    .expressionAttributeValues(Map.of(
-                            ":rotating", s(RecordState.ROTATING.attributeValue()),
-                            ":pending", s(RecordState.PENDING_DELETION.attributeValue()),
-                            ":new", s(newKeyId),
-                            ":deleteOn", AttributeValue.fromN(Long.toString(deleteOn.getEpochSecond())))));
-        } catch (ConditionalCheckFailedException changed) {
-            throw new RotationConflictException(user, oldKeyId);
-        }
+    public void scheduleDeletion(RotationRecord scheduled) {
+        put(scheduled, "#state = :rotating OR (#state = :pending AND #new = :new)",
+                Map.of("#state", RotationTableItems.STATE, "#new", RotationTableItems.NEW_KEY),
+                Map.of(":rotating", s(RecordState.ROTATING.attributeValue()),
+                        ":pending", s(RecordState.PENDING_DELETION.attributeValue()),
+                        ":new", s(scheduled.newKeyId().orElseThrow())));
     }
 
     @Override
@@ -103,12 +95,14 @@ public final class DynamoPendingDeletions implements PendingDeletions {
             return false;
         }
         RotationRecord record = RotationTableItems.toRecord(item);
-        return record.state() == RecordState.PENDING_DELETION && record.newKeyId().equals(java.util.Optional.of(newKeyId));
+        return record.state() == RecordState.PENDING_DELETION && record.newKeyId().equals(Optional.of(newKeyId))
+                && authenticator.whyNotAuthentic(record, RotationTableItems.seal(item)).isEmpty();
     }
 
     @Override
     public void putBack(RotationRecord record) {
-        dynamoDb.putItem(request -> request.tableName(table).item(RotationTableItems.toItem(record)));
+        var item = RotationTableItems.toItem(record, authenticator.seal(record));
+        dynamoDb.putItem(request -> request.tableName(table).item(item));
     }
 
     @Override
@@ -136,30 +130,46 @@ public final class DynamoPendingDeletions implements PendingDeletions {
                             "#deleteOn", RotationTableItems.DELETE_ON))
                     .expressionAttributeValues(Map.of(
                             ":pending", s(RecordState.PENDING_DELETION.attributeValue()),
-                            ":deleteOn", RotationTableItems.toItem(pending).get(RotationTableItems.DELETE_ON))));
+                            ":deleteOn", epochSeconds(pending))));
         } catch (ConditionalCheckFailedException changed) {
             // already gone or changed meanwhile: nothing stale of ours to remove
         }
     }
 
-    /** Updates an intent; fails if the record is gone or is no longer an intent. */
-    private void update(String user, String oldKeyId, String expression, Map<String, String> names,
-            Map<String, AttributeValue> values) {
-        var allNames = new HashMap<>(names);
-        allNames.put("#state", RotationTableItems.STATE);
-        var allValues = new HashMap<>(values);
-        allValues.put(":rotating", s(RecordState.ROTATING.attributeValue()));
-        try {
-            dynamoDb.updateItem(request -> request
-                    .tableName(table)
-                    .key(RotationTableItems.key(user, oldKeyId))
-                    .updateExpression(expression)
-                    .conditionExpression("#state = :rotating")
-                    .expressionAttributeNames(allNames)
-                    .expressionAttributeValues(allValues));
-        } catch (ConditionalCheckFailedException changed) {
-            throw new RotationConflictException(user, oldKeyId);
+    @Override
+    public void adopt(RotationRecord found, RotationRecord adopted) {
+        if (!found.user().equals(adopted.user()) || !found.oldKeyId().equals(adopted.oldKeyId())) {
+            throw new IllegalArgumentException("an adopted record keeps the user and old key of the item found");
         }
+        var names = new HashMap<String, String>(Map.of("#mac", RotationTableItems.MAC));
+        var values = new HashMap<String, AttributeValue>();
+        String condition = "attribute_not_exists(#mac)";
+        if (found.deleteOn().isPresent()) {
+            names.put("#deleteOn", RotationTableItems.DELETE_ON);
+            values.put(":deleteOn", epochSeconds(found));
+            condition += " AND #deleteOn = :deleteOn";
+        }
+        put(adopted, condition, names, values);
+    }
+
+    /** Puts the whole sealed item if {@code condition} holds; a failed condition is a conflict. */
+    private void put(RotationRecord record, String condition, Map<String, String> names,
+            Map<String, AttributeValue> values) {
+        var item = RotationTableItems.toItem(record, authenticator.seal(record));
+        try {
+            dynamoDb.putItem(request -> request
+                    .tableName(table)
+                    .item(item)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values.isEmpty() ? null : values));
+        } catch (ConditionalCheckFailedException changed) {
+            throw new RotationConflictException(record.user(), record.oldKeyId());
+        }
+    }
+
+    private static AttributeValue epochSeconds(RotationRecord record) {
+        return AttributeValue.fromN(Long.toString(record.deleteOn().orElseThrow().getEpochSecond()));
     }
 
     private static String describe(Map<String, AttributeValue> item, String name) {

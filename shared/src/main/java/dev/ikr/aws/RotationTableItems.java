@@ -1,5 +1,6 @@
 package dev.ikr.aws;
 
+import dev.ikr.domain.RecordSeal;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import java.time.Instant;
@@ -20,6 +21,9 @@ public final class RotationTableItems {
     public static final String DELETE_ON = "delete_on";
     public static final String ATTEMPTS = "attempts";
     public static final String REASON = "reason";
+    /** The item's seal (see {@link dev.ikr.domain.RecordSeal}). */
+    public static final String MAC = "mac";
+    public static final String MAC_KEY = "mac_key";
 
     private RotationTableItems() {
     }
@@ -28,7 +32,7 @@ public final class RotationTableItems {
         return Map.of(USER, AttributeValue.fromS(user), OLD_KEY, AttributeValue.fromS(oldKeyId));
     }
 
-    public static Map<String, AttributeValue> toItem(RotationRecord record) {
+    static Map<String, AttributeValue> toItem(RotationRecord record) {
         var item = new HashMap<>(key(record.user(), record.oldKeyId()));
         item.put(EMAIL, AttributeValue.fromS(record.email()));
         item.put(STATE, AttributeValue.fromS(record.state().attributeValue()));
@@ -38,6 +42,22 @@ public final class RotationTableItems {
         record.deleteOn().ifPresent(at -> item.put(DELETE_ON, AttributeValue.fromN(Long.toString(at.getEpochSecond()))));
         record.reason().ifPresent(reason -> item.put(REASON, AttributeValue.fromS(reason)));
         return item;
+    }
+
+    /** The item of {@code record} with its seal. */
+    public static Map<String, AttributeValue> toItem(RotationRecord record, RecordSeal seal) {
+        var item = toItem(record);
+        item.put(MAC, AttributeValue.fromS(seal.mac()));
+        item.put(MAC_KEY, AttributeValue.fromS(seal.wrappedKey()));
+        return item;
+    }
+
+    /** The item's seal, if it carries one (both attributes, as strings). */
+    public static Optional<RecordSeal> seal(Map<String, AttributeValue> item) {
+        Optional<String> mac = string(item, MAC);
+        Optional<String> wrappedKey = string(item, MAC_KEY);
+        return mac.isPresent() && wrappedKey.isPresent() ? Optional.of(new RecordSeal(mac.get(), wrappedKey.get()))
+                : Optional.empty();
     }
 
     /**

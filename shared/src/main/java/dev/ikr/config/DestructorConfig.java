@@ -1,6 +1,7 @@
 package dev.ikr.config;
 
 import java.time.Duration;
+import dev.ikr.domain.EmailAddress;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +14,9 @@ import java.util.Optional;
  * @param maxDeleteAttempts {@code MAX_DELETE_ATTEMPTS} (10): failed attempts before a person is asked
  * @param mail {@code MAIL_CLIENT}, {@code MAIL_FROM} and the mailer's own variables
  * @param accountId {@code ACCOUNT_ID}, overriding the account of the invoked function's ARN
+ * @param recordKmsKeyArn {@code RECORD_KMS_KEY_ID} (required): the symmetric KMS key whose data key seals the table's
+ *     items
+ * @param adminEmail {@code ADMIN_EMAIL} (none): who is mailed the table items IKR refused to act on
  * @param maxConcurrency {@code MAX_CONCURRENCY} (4): users handled at once
  */
 public record DestructorConfig(
@@ -22,6 +26,8 @@ public record DestructorConfig(
         int maxDeleteAttempts,
         MailConfig mail,
         Optional<String> accountId,
+        String recordKmsKeyArn,
+        Optional<EmailAddress> adminEmail,
         int maxConcurrency) {
 
     public static final int DEFAULT_RETRY_AFTER_MINS = 5;
@@ -37,6 +43,8 @@ public record DestructorConfig(
                 env.positiveInt("MAX_DELETE_ATTEMPTS", DEFAULT_MAX_DELETE_ATTEMPTS, 1000),
                 MailConfig.from(variables),
                 env.accountId(),
+                env.kmsKeyArn(RotatorConfig.RECORD_KMS_KEY_ID, RotatorConfig.RECORD_KEY_MEANING),
+                env.optionalEmail("ADMIN_EMAIL"),
                 env.positiveInt("MAX_CONCURRENCY", RotatorConfig.DEFAULT_MAX_CONCURRENCY,
                         RotatorConfig.MAX_CONCURRENCY_LIMIT));
     }

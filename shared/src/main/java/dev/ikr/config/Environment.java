@@ -72,7 +72,15 @@ final class Environment {
     }
 
     EmailAddress email(String name) {
-        String value = required(name, "the sender address of the mails, e.g. ikr@example.com");
+        return address(name, required(name, "the sender address of the mails, e.g. ikr@example.com"));
+    }
+
+    /** An optional mail address. */
+    Optional<EmailAddress> optionalEmail(String name) {
+        return optional(name).map(value -> address(name, value));
+    }
+
+    private static EmailAddress address(String name, String value) {
         return parse(name, value, raw -> {
             try {
                 return EmailAddress.of(raw);
@@ -86,6 +94,20 @@ final class Environment {
     AllowedEmailDomains emailDomains(String name) {
         return optional(name).map(value -> parse(name, value, raw -> AllowedEmailDomains.parse(raw, name)))
                 .orElse(AllowedEmailDomains.any());
+    }
+
+    /**
+     * A required KMS key given by its key ARN: IKR compares the key KMS names in its answers with it, and IAM grants
+     * are written on it (an alias ARN matches neither).
+     */
+    String kmsKeyArn(String name, String meaning) {
+        String value = required(name, meaning + ", as the key's ARN (arn:aws:kms:<region>:<account>:key/<id>)");
+        if (!value.matches(KMS_ARN + "key/" + KEY_ID)) {
+            throw new ConfigurationException(name + " must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)"
+                    + (value.contains("alias/") ? ", not an alias: IAM grants and KMS answers name the key itself"
+                    : "") + ", not '" + value + "'.");
+        }
+        return value;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.ikr.config;
 
 import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.RotationPolicy;
+import dev.ikr.domain.EmailAddress;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,6 +15,9 @@ import java.util.Optional;
  * @param encryptKeyPair {@code ENCRYPT_KEY_PAIR} (true)
  * @param mail {@code MAIL_CLIENT} (ses), {@code MAIL_FROM} and the mailer's own variables
  * @param accountId {@code ACCOUNT_ID}, overriding the account of the invoked function's ARN
+ * @param recordKmsKeyArn {@code RECORD_KMS_KEY_ID} (required): the symmetric KMS key whose data key seals the table's
+ *     items
+ * @param adminEmail {@code ADMIN_EMAIL} (none): who is mailed the table items IKR refused to act on
  * @param maxConcurrency {@code MAX_CONCURRENCY} (4): users handled at once
  * @param allowedEmailDomains {@code ALLOWED_EMAIL_DOMAINS} (any): where new keys may be mailed
  * @param secretKmsKeyId {@code SECRET_KMS_KEY_ID} (none: the AWS managed {@code aws/ssm} key): the customer managed
@@ -25,6 +29,8 @@ public record RotatorConfig(
         boolean encryptKeyPair,
         MailConfig mail,
         Optional<String> accountId,
+        String recordKmsKeyArn,
+        Optional<EmailAddress> adminEmail,
         int maxConcurrency,
         AllowedEmailDomains allowedEmailDomains,
         Optional<String> secretKmsKeyId) {
@@ -33,6 +39,8 @@ public record RotatorConfig(
     public static final int DEFAULT_DELETE_AFTER_DAYS = 5;
     public static final int DEFAULT_MAX_CONCURRENCY = 4;
     static final int MAX_CONCURRENCY_LIMIT = 64;
+    static final String RECORD_KMS_KEY_ID = "RECORD_KMS_KEY_ID";
+    static final String RECORD_KEY_MEANING = "the symmetric KMS key that seals the table's items (Terraform creates it)";
 
     /** @throws ConfigurationException naming the first variable that is missing or wrong */
     public static RotatorConfig from(Map<String, String> variables) {
@@ -44,10 +52,12 @@ public record RotatorConfig(
         boolean encrypt = env.bool("ENCRYPT_KEY_PAIR", true);
         MailConfig mail = MailConfig.from(variables);
         Optional<String> accountId = env.accountId();
+        String recordKey = env.kmsKeyArn(RECORD_KMS_KEY_ID, RECORD_KEY_MEANING);
+        Optional<EmailAddress> admin = env.optionalEmail("ADMIN_EMAIL");
         int concurrency = env.positiveInt("MAX_CONCURRENCY", DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT);
         AllowedEmailDomains allowedDomains = env.emailDomains("ALLOWED_EMAIL_DOMAINS");
         Optional<String> secretKmsKeyId = env.kmsKey("SECRET_KMS_KEY_ID");
-        return new RotatorConfig(table, policy, encrypt, mail, accountId, concurrency, allowedDomains,
+        return new RotatorConfig(table, policy, encrypt, mail, accountId, recordKey, admin, concurrency, allowedDomains,
                 secretKmsKeyId);
     }
 }

@@ -1,5 +1,7 @@
 package dev.ikr.domain;
 
+import java.util.Optional;
+
 /** One record of the table's stream, as the destructor sees it. */
 public sealed interface StreamChange {
 
@@ -10,9 +12,15 @@ public sealed interface StreamChange {
      *
      * @param removedByTtl true when DynamoDB's TTL removed it (the only removal that deletes a key)
      * @param removedBy who removed it, for the log (the stream's principal, or "unknown")
+     * @param record the removed item as it reads
+     * @param seal the removed item's seal, if it had one: the record is acted on only if it proves IKR wrote it
      */
-    record Removed(String eventId, boolean removedByTtl, String removedBy, RotationRecord record)
-            implements StreamChange {
+    record Removed(String eventId, boolean removedByTtl, String removedBy, RotationRecord record,
+            Optional<RecordSeal> seal) implements StreamChange {
+
+        public Removed {
+            seal = seal == null ? Optional.empty() : seal;
+        }
     }
 
     /** An insert or a modification: nothing to do. */

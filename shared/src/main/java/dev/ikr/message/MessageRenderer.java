@@ -39,7 +39,7 @@ public final class MessageRenderer {
             .withZone(ZoneOffset.UTC);
 
     /** The templates IKR sends. */
-    public static final List<String> TEMPLATES = List.of("new-key", "key-deleted", "action-needed");
+    public static final List<String> TEMPLATES = List.of("new-key", "key-deleted", "action-needed", "unverified-records");
 
     private static final String SUBJECT = "Subject: ";
 
@@ -94,6 +94,11 @@ public final class MessageRenderer {
                     values.put("keyKept", "yes");
                 }
                 yield "action-needed";
+            }
+            case UnverifiedRecordsMail unverified -> {
+                values.put("foundBy", unverified.foundBy());
+                values.put("records", unverified.lines());
+                yield "unverified-records";
             }
         };
         return render(template, List.of(mail.to()), values);

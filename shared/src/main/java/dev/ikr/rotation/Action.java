@@ -10,6 +10,8 @@ public enum Action {
     NEEDS_ATTENTION,
     MISCONFIGURED,
     FAILED,
+    /** A table item names the user but its seal does not prove IKR wrote it: nothing is done for the user. */
+    UNVERIFIED_RECORD,
     /** Not started: the Lambda's time limit was near. */
     DEFERRED,
     WOULD_ROTATE,

@@ -17,6 +17,8 @@ public record DeletionOutcome(String eventId, Result result, Optional<String> us
         IGNORED(false),
         REQUEUED(false),
         NEEDS_ATTENTION(false),
+        /** The record's seal does not prove IKR wrote it: nothing was done, the administrator is told. */
+        UNVERIFIED_RECORD(false),
         /** The record could not be read; the stream delivers it again, then to the on-failure destination. */
         MALFORMED(true),
         /** Even writing the record back failed: the stream must deliver it again. */

@@ -9,6 +9,7 @@ import dev.ikr.domain.DeletionDecision.Ignore;
 import dev.ikr.domain.DeletionDecision.Park;
 import dev.ikr.domain.DeletionDecision.Retry;
 import dev.ikr.domain.DeletionDecision;
+import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.SecretParameterName;
@@ -16,6 +17,7 @@ import dev.ikr.domain.StreamChange.Malformed;
 import dev.ikr.domain.StreamChange.Other;
 import dev.ikr.domain.StreamChange.Removed;
 import dev.ikr.domain.StreamChange;
+import dev.ikr.domain.UnverifiedRecord;
 import dev.ikr.log.JsonLog;
 import dev.ikr.message.ActionNeededMail;
 import dev.ikr.message.KeyDeletedMail;
@@ -23,6 +25,7 @@ import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
 import dev.ikr.port.Mailer;
 import dev.ikr.port.PendingDeletions;
+import dev.ikr.port.RecordAuthenticator;
 import dev.ikr.port.SecretStore;
 import dev.ikr.port.SecretStore.UserKeyDeletion;
 import dev.ikr.rotation.DeletionOutcome.Result;
@@ -44,7 +47,13 @@ import java.util.Optional;
 public final class Destructor {
 
     /** The settings of the destructor. */
-    public record Options(boolean encryptKeyPair, Duration retryAfter, int maxDeleteAttempts, int maxConcurrency) {
+    public record Options(boolean encryptKeyPair, Duration retryAfter, int maxDeleteAttempts, int maxConcurrency,
+            Optional<EmailAddress> adminEmail) {
+
+        /** No administrator to tell. */
+        public Options(boolean encryptKeyPair, Duration retryAfter, int maxDeleteAttempts, int maxConcurrency) {
+            this(encryptKeyPair, retryAfter, maxDeleteAttempts, maxConcurrency, Optional.empty());
+        }
     }
 
     private static final JsonLog LOG = JsonLog.forClass(Destructor.class);
@@ -52,17 +61,21 @@ public final class Destructor {
     private final IdentityDirectory directory;
     private final PendingDeletions pendingDeletions;
     private final SecretStore secretStore;
+    private final RecordAuthenticator authenticator;
     private final OwnerMails mails;
+    private final AdminMails adminMails;
     private final Options options;
     private final Clock clock;
     private final DeletionPlanner planner;
 
     public Destructor(IdentityDirectory directory, PendingDeletions pendingDeletions, SecretStore secretStore,
-            Mailer mailer, MessageRenderer renderer, Options options, Clock clock) {
+            RecordAuthenticator authenticator, Mailer mailer, MessageRenderer renderer, Options options, Clock clock) {
         this.directory = directory;
         this.pendingDeletions = pendingDeletions;
         this.secretStore = secretStore;
+        this.authenticator = authenticator;
         this.mails = new OwnerMails(mailer, renderer);
+        this.adminMails = new AdminMails(Destructor.class, mailer, renderer, options.adminEmail());
         this.options = options;
         this.clock = clock;
         this.planner = new DeletionPlanner(options.retryAfter(), options.maxDeleteAttempts());
@@ -105,6 +118,13 @@ public final class Destructor {
         Optional<DeletionDecision> early = planner.beforeListingKeys(removed);
         if (early.isPresent()) {
             return carryOut(removed.eventId(), early.get(), Audience.recorded(record, account, mails));
+        }
+        Optional<String> notAuthentic = authenticator.whyNotAuthentic(record, removed.seal());
+        if (notAuthentic.isPresent()) {
+            var unverified = new UnverifiedRecord(record, notAuthentic.get());
+            adminMails.reportUnverified("The destructor", List.of(unverified), account);
+            return DeletionOutcome.of(removed.eventId(), Result.UNVERIFIED_RECORD, record, "the record was not"
+                    + " written by IKR: " + notAuthentic.get() + "; no key is deleted and no owner is mailed");
         }
         Optional<IamUser> user;
         DeletionDecision decision;
@@ -214,7 +234,7 @@ public final class Destructor {
 
     private static void log(DeletionOutcome outcome) {
         JsonLog.Level level = switch (outcome.result()) {
-            case FAILED, MALFORMED, NEEDS_ATTENTION -> JsonLog.Level.ERROR;
+            case FAILED, MALFORMED, NEEDS_ATTENTION, UNVERIFIED_RECORD -> JsonLog.Level.ERROR;
             case REQUEUED, CANCELLED -> JsonLog.Level.WARN;
             default -> JsonLog.Level.INFO;
         };

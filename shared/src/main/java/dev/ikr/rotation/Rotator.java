@@ -4,10 +4,12 @@ import static dev.ikr.util.Failures.describe;
 
 import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.CredentialReport;
+import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.KeyReport;
 import dev.ikr.domain.RotationPolicy;
 import dev.ikr.domain.RotationRecord;
+import dev.ikr.domain.UnverifiedRecord;
 import dev.ikr.log.JsonLog;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
@@ -42,11 +44,11 @@ public final class Rotator {
 
     /** The run-wide settings. */
     public record Options(RotationPolicy defaults, boolean encryptKeyPair, int maxConcurrency,
-            AllowedEmailDomains allowedEmailDomains) {
+            AllowedEmailDomains allowedEmailDomains, Optional<EmailAddress> adminEmail) {
 
-        /** Mail to any domain. */
+        /** Mail to any domain; no administrator. */
         public Options(RotationPolicy defaults, boolean encryptKeyPair, int maxConcurrency) {
-            this(defaults, encryptKeyPair, maxConcurrency, AllowedEmailDomains.any());
+            this(defaults, encryptKeyPair, maxConcurrency, AllowedEmailDomains.any(), Optional.empty());
         }
     }
 
@@ -68,6 +70,7 @@ public final class Rotator {
     private final IdentityDirectory directory;
     private final PendingDeletions pendingDeletions;
     private final UserRotation userRotation;
+    private final AdminMails adminMails;
     private final int maxConcurrency;
     private final Clock clock;
 
@@ -78,6 +81,7 @@ public final class Rotator {
         this.userRotation = new UserRotation(directory, pendingDeletions,
                 new KeyDelivery(secretStore, mailer, renderer, options.encryptKeyPair(), clock, random),
                 options.defaults(), options.allowedEmailDomains());
+        this.adminMails = new AdminMails(Rotator.class, mailer, renderer, options.adminEmail());
         this.maxConcurrency = options.maxConcurrency();
         this.clock = clock;
     }
@@ -95,16 +99,31 @@ public final class Rotator {
      */
     public RunSummary run(String accountId, Mode mode, TimeLeft timeLeft) {
         Instant now = clock.instant();
-        Map<String, List<RotationRecord>> recordsByUser = pendingDeletions.all().stream()
+        PendingDeletions.Contents table = pendingDeletions.all();
+        Map<String, List<RotationRecord>> recordsByUser = table.verified().stream()
                 .collect(Collectors.groupingBy(RotationRecord::user));
+        Map<String, List<UnverifiedRecord>> unverifiedByUser = table.unverified().stream()
+                .collect(Collectors.groupingBy(UnverifiedRecord::user));
         var account = new AccountForMails(accountId, directory);
         List<IamUser> enrolled = new ArrayList<>();
+        List<UserOutcome> refused = new ArrayList<>();
         directory.forEachUser(user -> {
-            // a user with a look-alike of an IKR tag is reported misconfigured, never rotated
-            if (user.isEnrolled() || user.hasLookAlikeTags()) {
+            if (unverifiedByUser.containsKey(user.name())) {
+                // an item IKR did not write names this user: nothing is done for it until a person has looked
+                refused.add(logged(unverified(user.name(), unverifiedByUser.get(user.name()))));
+            } else if (user.isEnrolled() || user.hasLookAlikeTags()) {
+                // a user with a look-alike of an IKR tag is reported misconfigured, never rotated
                 enrolled.add(user);
             }
         });
+        unverifiedByUser.forEach((user, records) -> {
+            if (refused.stream().noneMatch(outcome -> outcome.user().equals(user))) {
+                refused.add(logged(unverified(user, records)));
+            }
+        });
+        if (mode == Mode.APPLY) {
+            adminMails.reportUnverified("The rotator", table.unverified(), account);
+        }
         Optional<CredentialReport> report = enrolled.isEmpty() ? Optional.empty() : Optional.of(credentialReport());
         Optional<KeyReport> keyReport = report.flatMap(found -> found instanceof CredentialReport.Ready ready
                 ? Optional.of(ready.keys()) : Optional.empty());
@@ -118,7 +137,9 @@ public final class Rotator {
             case CredentialReport.Ready ready -> "used";
             case CredentialReport.Unavailable unavailable -> "unavailable: " + unavailable.reason();
         }).orElse("not asked for: no user is tagged");
-        return new RunSummary(mode.name().toLowerCase(Locale.ROOT), now, outcomes, reportUse);
+        var all = new ArrayList<>(refused);
+        all.addAll(outcomes);
+        return new RunSummary(mode.name().toLowerCase(Locale.ROOT), now, all, reportUse);
     }
 
     /** The report, or why there is none; an optimisation only, so even an unexpected failure just turns it off. */
@@ -150,10 +171,19 @@ public final class Rotator {
         return logged(outcome);
     }
 
+    /** The outcome of a user an unverified item names (tagged or not, existing or not). */
+    private static UserOutcome unverified(String user, List<UnverifiedRecord> records) {
+        UnverifiedRecord first = records.getFirst();
+        return new UserOutcome(user, Action.UNVERIFIED_RECORD, "the table item of key " + first.oldKeyId()
+                + " was not written by IKR: " + first.reason() + (records.size() > 1 ? " (and "
+                + (records.size() - 1) + " more)" : "") + "; nothing is done for this user until a person deletes"
+                + " it, or adopts it with scripts/ikr adopt", Optional.of(first.oldKeyId()), Optional.empty());
+    }
+
     /** One log line per user: the decision and its reason, ids only. */
     private static UserOutcome logged(UserOutcome outcome) {
         JsonLog.Level level = switch (outcome.action()) {
-            case FAILED, MISCONFIGURED -> JsonLog.Level.ERROR;
+            case FAILED, MISCONFIGURED, UNVERIFIED_RECORD -> JsonLog.Level.ERROR;
             case NEEDS_ATTENTION, DEFERRED -> JsonLog.Level.WARN;
             default -> JsonLog.Level.INFO;
         };

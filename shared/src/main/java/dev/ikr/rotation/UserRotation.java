@@ -133,8 +133,9 @@ final class UserRotation {
             AccountForMails account, Instant now) {
         String before = Repaired.prefix(repaired) + clearStale(rotate.staleFirst());
         String oldKeyId = rotate.oldKey().id();
+        RotationRecord intent = RotationRecord.intent(user, oldKeyId, settings.email(), now);
         try {
-            pendingDeletions.recordIntent(RotationRecord.intent(user, oldKeyId, settings.email(), now));
+            pendingDeletions.recordIntent(intent);
         } catch (RotationConflictException concurrent) {
             return UserOutcome.of(user, Action.SKIPPED, before + SkipReason.ROTATION_IN_PROGRESS.code()
                     + ": another run is already rotating key " + oldKeyId);
@@ -148,7 +149,7 @@ final class UserRotation {
         }
         Instant deleteOn = now.plus(Duration.ofDays(rotate.policy().deleteAfterDays()));
         try {
-            pendingDeletions.recordNewKey(user, oldKeyId, newKey.id());
+            pendingDeletions.recordNewKey(intent.withNewKey(newKey.id()));
             delivery.deliver(user, settings, oldKeyId, newKey, deleteOn,
                     repaired.flatMap(Repaired::deletedKeyId), account.get());
         } catch (RuntimeException e) {
@@ -156,7 +157,7 @@ final class UserRotation {
                     + describe(e) + ")");
         }
         try {
-            pendingDeletions.scheduleDeletion(user, oldKeyId, newKey.id(), deleteOn);
+            pendingDeletions.scheduleDeletion(intent.scheduled(newKey.id(), deleteOn));
         } catch (RuntimeException e) {
             if (!scheduledDespite(user, oldKeyId, newKey.id())) {
                 return withdraw(user, oldKeyId, newKey.id(), before

@@ -23,6 +23,7 @@ public final class Priming {
         clients.dynamoDb();
         clients.ssm();
         clients.ses();
+        clients.kms();
         renderer.preloaded();
         try {
             JSON.writeValueAsString(Map.of("counts", Map.of("rotated", 1), "users", java.util.List.of(Map.of())));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.RotationPolicy;
+import dev.ikr.testing.Variables;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -21,11 +22,14 @@ class RotatorConfigTest {
     private static final String TABLE = "IAM_KEY_ROTATOR_TABLE";
     private static final String FROM = "MAIL_FROM";
 
-    /** The smallest environment that works: the two required variables. */
+    private static final String RECORD_KEY = "RECORD_KMS_KEY_ID";
+
+    /** The smallest environment that works: the three required variables. */
     private static Map<String, String> minimal() {
         var env = new HashMap<String, String>();
         env.put(TABLE, "ikr-rotations");
         env.put(FROM, "ikr@example.com");
+        env.put(RECORD_KEY, Variables.RECORD_KEY_ARN);
         return env;
     }
 
@@ -53,6 +57,44 @@ class RotatorConfigTest {
         assertThat(config.accountId()).isEmpty();
         assertThat(config.maxConcurrency()).isEqualTo(4);
         assertThat(config.allowedEmailDomains()).isEqualTo(AllowedEmailDomains.any());
+        assertThat(config.recordKmsKeyArn()).isEqualTo(Variables.RECORD_KEY_ARN);
+        assertThat(config.adminEmail()).isEmpty();
+    }
+
+    @Test
+    void failsNamingTheRecordKey_whenItIsMissing_inBothFunctions() {
+        assertThatThrownBy(() -> RotatorConfig.from(without(RECORD_KEY)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("RECORD_KMS_KEY_ID is required: set it to the symmetric KMS key that seals");
+        assertThatThrownBy(() -> DestructorConfig.from(without(RECORD_KEY)))
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("RECORD_KMS_KEY_ID is required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"alias/ikr-records", "arn:aws:kms:eu-west-1:123456789012:alias/ikr-records",
+            "1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws:kms:eu-west-1:123456789012:key/not-a-key"})
+    void failsNamingTheRecordKey_whenItIsNotAKeyArn(String value) {
+        assertThatThrownBy(() -> RotatorConfig.from(with(RECORD_KEY, value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("RECORD_KMS_KEY_ID must be a KMS key ARN")
+                .hasMessageContaining(value);
+    }
+
+    @Test
+    void explainsWhyAnAliasIsRefused_forTheRecordKey() {
+        assertThatThrownBy(() -> DestructorConfig.from(with(RECORD_KEY,
+                "arn:aws:kms:eu-west-1:123456789012:alias/ikr-records")))
+                .hasMessageContaining("not an alias: IAM grants and KMS answers name the key itself");
+    }
+
+    @Test
+    void readsTheAdministratorsAddress_andRefusesAMalformedOne() {
+        assertThat(RotatorConfig.from(with("ADMIN_EMAIL", "secops@example.com")).adminEmail())
+                .contains(EmailAddress.of("secops@example.com"));
+        assertThat(DestructorConfig.from(with("ADMIN_EMAIL", "secops@example.com")).adminEmail())
+                .contains(EmailAddress.of("secops@example.com"));
+        assertThatThrownBy(() -> RotatorConfig.from(with("ADMIN_EMAIL", "secops at example.com")))
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("ADMIN_EMAIL must be a mail address");
     }
 
     @Test

@@ -54,12 +54,12 @@ class DeletionPlannerTest {
 
     @Test
     void anExpiredPendingDeletion_needsTheUsersKeys() {
-        assertThat(planner.beforeListingKeys(new Removed("e1", true, TTL, pending(0)))).isEmpty();
+        assertThat(planner.beforeListingKeys(new Removed("e1", true, TTL, pending(0), Optional.empty()))).isEmpty();
     }
 
     @Test
     void aPendingDeletionRemovedByHand_isCancelled_namingWhoRemovedIt() {
-        var removed = new Removed("e1", false, "AssumedRole/AROAEXAMPLE:operator", pending(0));
+        var removed = new Removed("e1", false, "AssumedRole/AROAEXAMPLE:operator", pending(0), Optional.empty());
 
         assertThat(planner.beforeListingKeys(removed)).contains(new Cancel(pending(0),
                 "AssumedRole/AROAEXAMPLE:operator"));
@@ -70,7 +70,7 @@ class DeletionPlannerTest {
     void aClearedIntent_isIgnored_howeverItWasRemoved(boolean byTtl) {
         RotationRecord intent = RotationRecord.intent(USER, OLD, EmailAddress.of("alice@example.com"), STARTED);
 
-        DeletionDecision decision = planner.beforeListingKeys(new Removed("e1", byTtl, TTL, intent)).orElseThrow();
+        DeletionDecision decision = planner.beforeListingKeys(new Removed("e1", byTtl, TTL, intent, Optional.empty())).orElseThrow();
 
         assertThat(decision).isInstanceOf(Ignore.class);
         assertThat(((Ignore) decision).reason()).contains("intent");
@@ -80,7 +80,7 @@ class DeletionPlannerTest {
     void anExpiredRecordThatNeedsAttention_isIgnored_itNeverDeletesAKey() {
         RotationRecord parked = pending(0).parked("a person must look");
 
-        DeletionDecision decision = planner.beforeListingKeys(new Removed("e1", true, TTL, parked)).orElseThrow();
+        DeletionDecision decision = planner.beforeListingKeys(new Removed("e1", true, TTL, parked, Optional.empty())).orElseThrow();
 
         assertThat(decision).isInstanceOf(Ignore.class);
         assertThat(((Ignore) decision).reason()).contains("needs_attention", "only pending deletions delete keys");
@@ -90,7 +90,7 @@ class DeletionPlannerTest {
     void aRecordThatNeedsAttentionRemovedByHand_isACancellation() {
         RotationRecord parked = pending(0).parked("a person must look");
 
-        assertThat(planner.beforeListingKeys(new Removed("e1", false, "a caller of DeleteItem", parked)))
+        assertThat(planner.beforeListingKeys(new Removed("e1", false, "a caller of DeleteItem", parked, Optional.empty())))
                 .containsInstanceOf(Cancel.class);
     }
 

@@ -26,6 +26,7 @@ import dev.ikr.testing.InMemoryAccount;
 import dev.ikr.testing.InMemoryAccountTest;
 import dev.ikr.testing.InMemoryIdentityDirectory;
 import dev.ikr.testing.InMemoryPendingDeletions;
+import dev.ikr.testing.InMemoryRecordAuthenticator;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +52,7 @@ class DestructorTest extends InMemoryAccountTest {
     private static final Duration RETRY_AFTER = Duration.ofMinutes(5);
     private static final int MAX_ATTEMPTS = 3;
     private static final String TTL = "Service/dynamodb.amazonaws.com";
+    private static final InMemoryRecordAuthenticator AUTHENTICATOR = new InMemoryRecordAuthenticator();
 
     @RegisterExtension
     final LogCapture logs = new LogCapture();
@@ -71,12 +73,14 @@ class DestructorTest extends InMemoryAccountTest {
         return pending(user, oldKey(user), newKey(user), 0);
     }
 
+    /** Removed by the TTL, with the seal IKR wrote it with. */
     private static Removed expired(String eventId, RotationRecord record) {
-        return new Removed(eventId, true, TTL, record);
+        return new Removed(eventId, true, TTL, record, Optional.of(AUTHENTICATOR.seal(record)));
     }
 
     private static Removed deletedByHand(String eventId, RotationRecord record) {
-        return new Removed(eventId, false, "AssumedRole/AROAEXAMPLE:operator", record);
+        return new Removed(eventId, false, "AssumedRole/AROAEXAMPLE:operator", record,
+                Optional.of(AUTHENTICATOR.seal(record)));
     }
 
     /** A user in the middle of a rotation: the old key and its active replacement, and the mail's decryption key. */
@@ -88,7 +92,7 @@ class DestructorTest extends InMemoryAccountTest {
     }
 
     private Destructor destructor(boolean encrypt, int maxConcurrency, IdentityDirectory iam) {
-        return new Destructor(iam, table, secretStore, mailer, new MessageRenderer(),
+        return new Destructor(iam, table, secretStore, AUTHENTICATOR, mailer, new MessageRenderer(),
                 new Destructor.Options(encrypt, RETRY_AFTER, MAX_ATTEMPTS, maxConcurrency), clock);
     }
 
@@ -115,7 +119,7 @@ class DestructorTest extends InMemoryAccountTest {
         assertThat(journal).isEmpty();
         assertThat(directory.keyIds(ALICE)).containsExactly(OLD, NEW);
         assertThat(secretStore.stored()).containsKey(ALICE);
-        assertThat(table.all()).isEmpty();
+        assertThat(table.records()).isEmpty();
         assertThat(mailer.sent()).isEmpty();
     }
 
@@ -133,7 +137,7 @@ class DestructorTest extends InMemoryAccountTest {
         assertThat(outcome.keyId()).contains(OLD);
         assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
         assertThat(secretStore.stored()).doesNotContainKey(ALICE);
-        assertThat(table.all()).as("nothing is written back").isEmpty();
+        assertThat(table.records()).as("nothing is written back").isEmpty();
         assertThat(journal).containsExactly("deleteAccessKey alice " + OLD, "deleteUserKey alice",
                 "send alice@example.com");
         MailMessage mail = onlyMailTo(ALICE_MAIL);
@@ -170,7 +174,7 @@ class DestructorTest extends InMemoryAccountTest {
         assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
         assertThat(secretStore.stored()).doesNotContainKey(ALICE);
         assertThat(mailer.sent()).isEmpty();
-        assertThat(table.all()).isEmpty();
+        assertThat(table.records()).isEmpty();
         assertThat(journal).containsExactly("deleteUserKey alice");
     }
 
@@ -180,7 +184,7 @@ class DestructorTest extends InMemoryAccountTest {
 
         assertThat(outcome.result()).isEqualTo(Result.ALREADY_GONE);
         assertThat(mailer.sent()).isEmpty();
-        assertThat(table.all()).isEmpty();
+        assertThat(table.records()).isEmpty();
         assertThat(journal).as("no decryption key was stored").isEmpty();
     }
 
@@ -312,7 +316,7 @@ class DestructorTest extends InMemoryAccountTest {
         assertThat(outcome.result()).isEqualTo(Result.FAILED);
         assertThat(outcome.result().retryByStream()).isTrue();
         assertThat(directory.keyIds(ALICE)).containsExactly(OLD);
-        assertThat(table.all()).isEmpty();
+        assertThat(table.records()).isEmpty();
         assertThat(mailer.sent()).isEmpty();
     }
 
@@ -337,7 +341,8 @@ class DestructorTest extends InMemoryAccountTest {
         rotated(ALICE);
         var intent = RotationRecord.intent(ALICE, OLD, EmailAddress.of(ALICE_MAIL), STARTED);
 
-        DeletionOutcome outcome = processOne(new Removed("e1", removedByTtl, removedByTtl ? TTL : "someone", intent));
+        DeletionOutcome outcome = processOne(new Removed("e1", removedByTtl, removedByTtl ? TTL : "someone", intent,
+                Optional.of(AUTHENTICATOR.seal(intent))));
 
         assertThat(outcome.result()).isEqualTo(Result.IGNORED);
         assertThat(outcome.reason()).contains("intent");
@@ -427,7 +432,7 @@ class DestructorTest extends InMemoryAccountTest {
         assertThat(outcome.result().retryByStream()).isTrue();
         assertThat(outcome.reason()).contains("deleting the key failed", "writing the record back failed");
         assertThat(directory.keyIds(ALICE)).containsExactly(OLD, NEW);
-        assertThat(table.all()).isEmpty();
+        assertThat(table.records()).isEmpty();
         assertThat(mailer.sent()).isEmpty();
     }
 
@@ -479,7 +484,7 @@ class DestructorTest extends InMemoryAccountTest {
         assertThat(outcome.result()).isEqualTo(Result.DELETED);
         assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
         assertThat(secretStore.stored()).doesNotContainKey(ALICE);
-        assertThat(table.all()).isEmpty();
+        assertThat(table.records()).isEmpty();
         assertThat(mailer.sent()).isEmpty();
         assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
                 .contains("\"level\":\"ERROR\"", "owner not told", "\"user\":\"alice\"", OLD));

@@ -118,7 +118,7 @@ class RotatorCredentialReportTest extends InMemoryAccountTest {
 
         assertThat(directory.listedUsers()).containsExactly("alice");
         assertThat(outcome(summary, "alice").reason()).startsWith("rotation_in_progress");
-        assertThat(table.all()).extracting(RotationRecord::state).containsExactly(RecordState.PENDING_DELETION);
+        assertThat(table.records()).extracting(RotationRecord::state).containsExactly(RecordState.PENDING_DELETION);
     }
 
     @Test

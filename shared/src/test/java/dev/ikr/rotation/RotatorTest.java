@@ -140,7 +140,7 @@ class RotatorTest extends InMemoryAccountTest {
         assertThat(record.deleteOn()).contains(NOW.plus(Duration.ofDays(5)));
         assertThat(record.email()).isEqualTo(ALICE_MAIL);
         assertThat(record.startedAt()).isEqualTo(NOW);
-        assertThat(table.all()).hasSize(1);
+        assertThat(table.records()).hasSize(1);
     }
 
     @Test
@@ -259,7 +259,7 @@ class RotatorTest extends InMemoryAccountTest {
         assertThat(outcome.newKeyId()).as("the withdrawn key is reported").isPresent();
         assertThat(directory.keyIds(ALICE)).as("the user keeps exactly the old key").containsExactly(OLD);
         assertThat(journal).contains("deleteAccessKey alice " + newKeyOf(outcome), "removeIntent alice");
-        assertThat(table.all()).as("no intent and no pending deletion").isEmpty();
+        assertThat(table.records()).as("no intent and no pending deletion").isEmpty();
         assertThat(summary.anyFailed()).isTrue();
         if (step != Step.SCHEDULE_DELETION) {
             assertThat(mailer.sent()).as("no mail with a key that no longer works").isEmpty();
@@ -294,7 +294,7 @@ class RotatorTest extends InMemoryAccountTest {
         assertThat(outcome.reason()).contains("could not create a new key");
         assertThat(outcome.newKeyId()).isEmpty();
         assertThat(directory.keyIds(ALICE)).containsExactly(OLD);
-        assertThat(table.all()).isEmpty();
+        assertThat(table.records()).isEmpty();
         assertThat(mailer.sent()).isEmpty();
     }
 
@@ -391,7 +391,7 @@ class RotatorTest extends InMemoryAccountTest {
         assertThat(outcome.action()).isEqualTo(Action.REPAIRED);
         assertThat(outcome.reason()).contains("AKIAUNDELIVERED00001", "not_due");
         assertThat(directory.keyIds(ALICE)).containsExactly(OLD);
-        assertThat(table.all()).isEmpty();
+        assertThat(table.records()).isEmpty();
         assertThat(mailer.sent()).isEmpty();
     }
 
@@ -507,7 +507,7 @@ class RotatorTest extends InMemoryAccountTest {
         var allowed = AllowedEmailDomains.parse(".example.com", "ALLOWED_EMAIL_DOMAINS");
 
         RunSummary summary = new Rotator(directory, table, secretStore, mailer, new MessageRenderer(),
-                new Rotator.Options(DEFAULTS, true, 4, allowed), clock, new SecureRandom()).run(ACCOUNT, Mode.APPLY);
+                new Rotator.Options(DEFAULTS, true, 4, allowed, Optional.empty()), clock, new SecureRandom()).run(ACCOUNT, Mode.APPLY);
 
         assertThat(outcome(summary, ALICE).action()).isEqualTo(Action.ROTATED);
         assertThat(outcome(summary, "carol").action()).isEqualTo(Action.ROTATED);
@@ -549,7 +549,7 @@ class RotatorTest extends InMemoryAccountTest {
         assertThat(directory.keysCreated()).isZero();
         assertThat(directory.keyIds(ALICE)).containsExactly(OLD);
         assertThat(directory.keyIds("bob")).containsExactly(oldKey("bob"), "AKIAUNDELIVERED00001");
-        assertThat(table.all()).containsExactly(bobsIntent);
+        assertThat(table.records()).containsExactly(bobsIntent);
         assertThat(mailer.sent()).isEmpty();
         assertThat(secretStore.stored()).isEmpty();
     }
@@ -596,7 +596,7 @@ class RotatorTest extends InMemoryAccountTest {
         String everythingButTheMail = String.join("\n",
                 summary.users().toString(),
                 summary.toResponse(Map.of("iam", 7L)).toString(),
-                table.all().toString(),
+                table.records().toString(),
                 logs.all());
         for (String secret : secrets) {
             assertThat(everythingButTheMail).doesNotContain(secret);

@@ -34,6 +34,9 @@ class PrimingTest {
     @Test
     void preloadsEveryTemplateItSends() {
         assertThatCode(() -> new MessageRenderer().preloaded()).doesNotThrowAnyException();
-        assertThat(MessageRenderer.TEMPLATES).containsExactly("new-key", "key-deleted", "action-needed");
+        assertThat(MessageRenderer.TEMPLATES).containsExactly("new-key", "key-deleted", "action-needed",
+                "unverified-records");
+        assertThat(MessageRenderer.TEMPLATES).as("one template per kind of mail")
+                .hasSameSizeAs(dev.ikr.message.Mail.class.getPermittedSubclasses());
     }
 }

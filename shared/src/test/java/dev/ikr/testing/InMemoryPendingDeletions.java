@@ -2,9 +2,9 @@ package dev.ikr.testing;
 
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
+import dev.ikr.domain.UnverifiedRecord;
 import dev.ikr.port.PendingDeletions;
 import dev.ikr.port.RotationConflictException;
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,17 +17,20 @@ import java.util.function.UnaryOperator;
  * The rotation table in memory, keyed by user and old key, with the port's conditional semantics:
  * an intent is written only where no record exists; {@code recordNewKey} and {@code scheduleDeletion}
  * change only an intent; {@code putBack} replaces whatever is there; {@code removeIntent} removes only an
- * intent.
+ * intent. Items IKR would not trust (their seal missing or wrong) are held apart ({@link #putUnverified}).
  */
 public final class InMemoryPendingDeletions implements PendingDeletions {
 
-    public enum Operation { ALL, RECORD_INTENT, RECORD_NEW_KEY, SCHEDULE_DELETION, PUT_BACK, REMOVE_INTENT, CLEAR_STALE }
+    public enum Operation {
+        ALL, RECORD_INTENT, RECORD_NEW_KEY, SCHEDULE_DELETION, PUT_BACK, REMOVE_INTENT, CLEAR_STALE, ADOPT
+    }
 
     private record Key(String user, String oldKeyId) {
     }
 
     private final List<String> journal;
     private final Map<Key, RotationRecord> records = new LinkedHashMap<>();
+    private final Map<Key, UnverifiedRecord> unverified = new LinkedHashMap<>();
     private final Set<Operation> failing = EnumSet.noneOf(Operation.class);
     private final Set<Operation> failingAfterWrite = EnumSet.noneOf(Operation.class);
     private Optional<RotationRecord> concurrentIntent = Optional.empty();
@@ -39,6 +42,17 @@ public final class InMemoryPendingDeletions implements PendingDeletions {
     public synchronized InMemoryPendingDeletions put(RotationRecord record) {
         records.put(new Key(record.user(), record.oldKeyId()), record);
         return this;
+    }
+
+    /** An item whose seal does not prove IKR wrote it, for {@code reason}. */
+    public synchronized InMemoryPendingDeletions putUnverified(RotationRecord claimed, String reason) {
+        unverified.put(new Key(claimed.user(), claimed.oldKeyId()), new UnverifiedRecord(claimed, reason));
+        return this;
+    }
+
+    /** The trusted records, in insertion order. */
+    public synchronized List<RotationRecord> records() {
+        return List.copyOf(records.values());
     }
 
     public synchronized Optional<RotationRecord> find(String user, String oldKeyId) {
@@ -66,9 +80,9 @@ public final class InMemoryPendingDeletions implements PendingDeletions {
     }
 
     @Override
-    public synchronized List<RotationRecord> all() {
+    public synchronized Contents all() {
         check(Operation.ALL);
-        return List.copyOf(records.values());
+        return new Contents(List.copyOf(records.values()), List.copyOf(unverified.values()));
     }
 
     @Override
@@ -86,24 +100,22 @@ public final class InMemoryPendingDeletions implements PendingDeletions {
     }
 
     @Override
-    public synchronized void recordNewKey(String user, String oldKeyId, String newKeyId) {
+    public synchronized void recordNewKey(RotationRecord intent) {
         check(Operation.RECORD_NEW_KEY);
-        updateIntent(user, oldKeyId, intent -> new RotationRecord(user, oldKeyId, intent.email(), RecordState.ROTATING,
-                Optional.of(newKeyId), Optional.empty(), intent.startedAt(), intent.attempts(), intent.reason()));
-        journal.add("recordNewKey " + user);
+        updateIntent(intent.user(), intent.oldKeyId(), found -> intent);
+        journal.add("recordNewKey " + intent.user());
         checkAfterWrite(Operation.RECORD_NEW_KEY);
     }
 
     @Override
-    public synchronized void scheduleDeletion(String user, String oldKeyId, String newKeyId, Instant deleteOn) {
+    public synchronized void scheduleDeletion(RotationRecord scheduled) {
         check(Operation.SCHEDULE_DELETION);
-        if (isScheduled(user, oldKeyId, newKeyId)) {
+        String user = scheduled.user();
+        if (isScheduled(user, scheduled.oldKeyId(), scheduled.newKeyId().orElseThrow())) {
             journal.add("scheduleDeletion " + user);
             return;
         }
-        updateIntent(user, oldKeyId, intent -> new RotationRecord(user, oldKeyId, intent.email(),
-                RecordState.PENDING_DELETION, Optional.of(newKeyId), Optional.of(deleteOn), intent.startedAt(),
-                intent.attempts(), intent.reason()));
+        updateIntent(user, scheduled.oldKeyId(), intent -> scheduled);
         journal.add("scheduleDeletion " + user);
         checkAfterWrite(Operation.SCHEDULE_DELETION);
     }
@@ -146,6 +158,20 @@ public final class InMemoryPendingDeletions implements PendingDeletions {
             journal.add("removeIntent " + user);
         }
         checkAfterWrite(Operation.REMOVE_INTENT);
+    }
+
+    @Override
+    public synchronized void adopt(RotationRecord found, RotationRecord adopted) {
+        check(Operation.ADOPT);
+        Key key = new Key(found.user(), found.oldKeyId());
+        UnverifiedRecord item = unverified.get(key);
+        if (item == null || !item.claimed().equals(found)) {
+            throw new RotationConflictException(found.user(), found.oldKeyId());
+        }
+        unverified.remove(key);
+        records.put(key, adopted);
+        journal.add("adopt " + found.user() + " " + found.oldKeyId());
+        checkAfterWrite(Operation.ADOPT);
     }
 
     private void updateIntent(String user, String oldKeyId, UnaryOperator<RotationRecord> change) {

@@ -1,0 +1,65 @@
+package dev.ikr.crypto;
+
+import dev.ikr.domain.RotationRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The HMAC-SHA256 of a table item: over every field IKR reads back (user, both key ids, email, state, dates,
+ * attempts, reason) and a scope that names the record key and the table, so an item copied from another table or
+ * account does not verify. Each field is written with its length, so no two different items have the same input.
+ */
+public final class RecordMac {
+
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final String VERSION = "ikr-record-v1";
+    /** The data key's length: AES_256, 32 bytes. */
+    public static final int KEY_BYTES = 32;
+
+    private RecordMac() {
+    }
+
+    public static byte[] compute(byte[] key, String scope, RotationRecord record) {
+        if (key.length != KEY_BYTES) {
+            throw new IllegalArgumentException("a record MAC key has " + KEY_BYTES + " bytes");
+        }
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(new SecretKeySpec(key, ALGORITHM));
+            return mac.doFinal(canonical(scope, record));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
+        }
+    }
+
+    /** Whether {@code mac} is the MAC of {@code record}; compared in constant time. */
+    public static boolean matches(byte[] key, String scope, RotationRecord record, byte[] mac) {
+        return MessageDigest.isEqual(compute(key, scope, record), mac);
+    }
+
+    static byte[] canonical(String scope, RotationRecord record) {
+        var input = new StringBuilder(VERSION).append('\n');
+        field(input, "scope", Optional.of(scope));
+        field(input, "user", Optional.of(record.user()));
+        field(input, "ak", Optional.of(record.oldKeyId()));
+        field(input, "email", Optional.of(record.email()));
+        field(input, "state", Optional.of(record.state().attributeValue()));
+        field(input, "new_ak", record.newKeyId());
+        field(input, "delete_on", record.deleteOn().map(at -> Long.toString(at.getEpochSecond())));
+        field(input, "started_at", Optional.of(record.startedAt().toString()));
+        field(input, "attempts", Optional.of(Integer.toString(record.attempts())));
+        field(input, "reason", record.reason());
+        return input.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void field(StringBuilder input, String name, Optional<String> value) {
+        input.append(name).append('=');
+        value.ifPresentOrElse(present -> input.append(present.length()).append(':').append(present),
+                () -> input.append('-'));
+        input.append('\n');
+    }
+}
