@@ -12,6 +12,7 @@ import dev.ikr.domain.IamUser;
 import dev.ikr.domain.IssuedAccessKey;
 import dev.ikr.domain.KeyStatus;
 import dev.ikr.domain.MailMessage;
+import dev.ikr.domain.RecordSeal;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.StreamChange.Malformed;
@@ -34,10 +35,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DestructorTest extends InMemoryAccountTest {
@@ -121,6 +125,57 @@ class DestructorTest extends InMemoryAccountTest {
         assertThat(secretStore.stored()).containsKey(ALICE);
         assertThat(table.records()).isEmpty();
         assertThat(mailer.sent()).isEmpty();
+    }
+
+    // ---- items IKR did not write --------------------------------------------------------------
+
+    static Stream<Arguments> unverifiedRemovals() {
+        RotationRecord genuine = pending(ALICE);
+        var sealed = AUTHENTICATOR.seal(genuine);
+        RotationRecord otherEmail = new RotationRecord(ALICE, OLD, "thief@example.net",
+                RecordState.PENDING_DELETION, genuine.newKeyId(), genuine.deleteOn(), STARTED, 0, Optional.empty());
+        RotationRecord earlier = new RotationRecord(ALICE, OLD, ALICE_MAIL, RecordState.PENDING_DELETION,
+                genuine.newKeyId(), Optional.of(NOW.minus(Duration.ofDays(3))), STARTED, 0, Optional.empty());
+        RotationRecord otherKey = new RotationRecord(ALICE, NEW, ALICE_MAIL, RecordState.PENDING_DELETION,
+                Optional.of(OLD), genuine.deleteOn(), STARTED, 0, Optional.empty());
+        return Stream.of(
+                Arguments.of("the original project's format, no seal",
+                        new Removed("e1", true, TTL, genuine, Optional.empty()), "carries no MAC"),
+                Arguments.of("a sealed item with another email",
+                        new Removed("e1", true, TTL, otherEmail, Optional.of(sealed)), "does not match"),
+                Arguments.of("a sealed item with an earlier delete_on",
+                        new Removed("e1", true, TTL, earlier, Optional.of(sealed)), "does not match"),
+                Arguments.of("a sealed item naming the other key",
+                        new Removed("e1", true, TTL, otherKey, Optional.of(sealed)), "does not match"),
+                Arguments.of("a seal made under another key",
+                        new Removed("e1", true, TTL, genuine, Optional.of(new RecordSeal(
+                                sealed.mac(), "someone-elses-key"))), "MAC key is not ours"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unverifiedRemovals")
+    void deletesNothingAndMailsNoOwner_whenTheExpiredItemIsNotProvenIkrs(String kind, Removed removal,
+            String reason) {
+        rotated(ALICE);
+        var withAdmin = new Destructor(directory, table, secretStore, AUTHENTICATOR, mailer, new MessageRenderer(),
+                new Destructor.Options(true, RETRY_AFTER, MAX_ATTEMPTS, 4,
+                        Optional.of(EmailAddress.of("secops@example.com"))), clock);
+        journal.clear();
+
+        DeletionOutcome outcome = withAdmin.process(List.of(removal), ACCOUNT).getFirst();
+
+        assertThat(outcome.result()).isEqualTo(Result.UNVERIFIED_RECORD);
+        assertThat(outcome.result().retryByStream()).isFalse();
+        assertThat(outcome.reason()).contains("not written by IKR", reason);
+        assertThat(directory.keyIds(ALICE)).containsExactly(OLD, NEW);
+        assertThat(secretStore.stored()).containsKey(ALICE);
+        assertThat(table.records()).isEmpty();
+        assertThat(mailer.sent()).singleElement().satisfies(mail -> {
+            assertThat(mail.to()).containsExactly(EmailAddress.of("secops@example.com"));
+            assertThat(mail.text()).contains("The destructor found items", "user alice, key " + removal.record()
+                    .oldKeyId());
+        });
+        assertThat(logs.all()).contains("unverified record: not acted on");
     }
 
     // ---- the deletion -------------------------------------------------------------------------

@@ -632,4 +632,61 @@ class RotatorTest extends InMemoryAccountTest {
         assertThat(mailer.sent()).isEmpty();
         assertThat(directory.aliasLookups()).isZero();
     }
+
+    // ---- items IKR did not write --------------------------------------------------------------
+
+    private Rotator rotatorWithAdmin() {
+        return new Rotator(directory, table, secretStore, mailer, new MessageRenderer(),
+                new Rotator.Options(DEFAULTS, true, 4, AllowedEmailDomains.any(),
+                        Optional.of(EmailAddress.of("secops@example.com"))), clock, new SecureRandom());
+    }
+
+    @Test
+    void neitherRepairsNorRotates_whenAnUnverifiedIntentNamesTheUser_andTellsTheAdministrator() {
+        enrol(ALICE, 90);
+        String beforeRun = directory.keyIds(ALICE).toString();
+        table.putUnverified(new RotationRecord(ALICE, OLD, "thief@example.net", RecordState.ROTATING,
+                Optional.of(OLD), Optional.empty(), NOW.minus(Duration.ofDays(1)), 0, Optional.empty()),
+                "it carries no MAC");
+
+        RunSummary summary = rotatorWithAdmin().run(ACCOUNT, Mode.APPLY);
+
+        UserOutcome outcome = outcome(summary, ALICE);
+        assertThat(outcome.action()).isEqualTo(Action.UNVERIFIED_RECORD);
+        assertThat(outcome.reason()).contains("not written by IKR: it carries no MAC", "scripts/ikr adopt");
+        assertThat(directory.keyIds(ALICE).toString()).as("the user's only key is kept").isEqualTo(beforeRun);
+        assertThat(mailer.sentTo("thief@example.net")).isEmpty();
+        assertThat(mailer.sentTo(ALICE_MAIL)).isEmpty();
+        assertThat(mailer.sentTo("secops@example.com")).singleElement().satisfies(mail -> {
+            assertThat(mail.subject()).contains("table items not written by IKR", ACCOUNT);
+            assertThat(mail.text()).contains("user alice, key " + OLD + ": it carries no MAC");
+        });
+        assertThat(logs.all()).contains("unverified record: not acted on");
+    }
+
+    @Test
+    void reportsAnUnverifiedItemOfAnUntaggedUser_andStillRotatesTheOthers() {
+        enrol(ALICE, 90);
+        table.putUnverified(new RotationRecord("mallory-target", "AKIAFORGED0000000001", "thief@example.net",
+                RecordState.PENDING_DELETION, Optional.of("AKIAFORGED0000000002"), Optional.of(NOW), NOW, 0,
+                Optional.empty()), "its MAC does not match its fields");
+
+        RunSummary summary = apply();
+
+        assertThat(outcome(summary, "mallory-target").action()).isEqualTo(Action.UNVERIFIED_RECORD);
+        assertThat(outcome(summary, ALICE).action()).isEqualTo(Action.ROTATED);
+        assertThat(logs.all()).contains("administrator not told: ADMIN_EMAIL is not set");
+    }
+
+    @Test
+    void plansUnverifiedItems_withoutMailingAnyone() {
+        enrol(ALICE, 90);
+        table.putUnverified(new RotationRecord(ALICE, OLD, ALICE_MAIL, RecordState.PENDING_DELETION,
+                Optional.of("AKIAOTHER00000000001"), Optional.of(NOW), NOW, 0, Optional.empty()), "it carries no MAC");
+
+        RunSummary summary = rotatorWithAdmin().run(ACCOUNT, Mode.PLAN);
+
+        assertThat(outcome(summary, ALICE).action()).isEqualTo(Action.UNVERIFIED_RECORD);
+        assertThat(mailer.sent()).isEmpty();
+    }
 }

@@ -1,0 +1,77 @@
+package dev.ikr.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ikr.domain.RecordState;
+import dev.ikr.domain.RotationRecord;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RecordMacTest {
+
+    private static final byte[] KEY = filled(1);
+    private static final String SCOPE = "arn:aws:kms:eu-west-1:123456789012:key/k iam-key-rotator";
+    private static final Instant STARTED = Instant.parse("2026-03-01T12:00:00Z");
+    private static final RotationRecord PENDING = new RotationRecord("alice", "AKIAOLD0000000000001",
+            "alice@example.com", RecordState.PENDING_DELETION, Optional.of("AKIANEW0000000000001"),
+            Optional.of(STARTED.plusSeconds(86_400 * 5)), STARTED, 0, Optional.empty());
+
+    private static byte[] filled(int value) {
+        byte[] key = new byte[RecordMac.KEY_BYTES];
+        Arrays.fill(key, (byte) value);
+        return key;
+    }
+
+    @Test
+    void verifiesTheRecordItWasComputedFor() {
+        assertThat(RecordMac.matches(KEY, SCOPE, PENDING, RecordMac.compute(KEY, SCOPE, PENDING))).isTrue();
+    }
+
+    @Test
+    void refusesEveryChangedField_anotherKey_andAnotherScope() {
+        byte[] mac = RecordMac.compute(KEY, SCOPE, PENDING);
+        List<RotationRecord> changed = List.of(
+                new RotationRecord("bob", PENDING.oldKeyId(), PENDING.email(), PENDING.state(), PENDING.newKeyId(),
+                        PENDING.deleteOn(), STARTED, 0, Optional.empty()),
+                new RotationRecord("alice", "AKIAOTHER00000000001", PENDING.email(), PENDING.state(),
+                        PENDING.newKeyId(), PENDING.deleteOn(), STARTED, 0, Optional.empty()),
+                new RotationRecord("alice", PENDING.oldKeyId(), "thief@example.net", PENDING.state(),
+                        PENDING.newKeyId(), PENDING.deleteOn(), STARTED, 0, Optional.empty()),
+                new RotationRecord("alice", PENDING.oldKeyId(), PENDING.email(), PENDING.state(),
+                        Optional.of("AKIAOTHER00000000001"), PENDING.deleteOn(), STARTED, 0, Optional.empty()),
+                new RotationRecord("alice", PENDING.oldKeyId(), PENDING.email(), PENDING.state(), Optional.empty(),
+                        PENDING.deleteOn(), STARTED, 0, Optional.empty()),
+                new RotationRecord("alice", PENDING.oldKeyId(), PENDING.email(), PENDING.state(), PENDING.newKeyId(),
+                        Optional.of(STARTED), STARTED, 0, Optional.empty()),
+                new RotationRecord("alice", PENDING.oldKeyId(), PENDING.email(), PENDING.state(), PENDING.newKeyId(),
+                        PENDING.deleteOn(), STARTED.minusSeconds(1), 0, Optional.empty()),
+                PENDING.withAttempts(1),
+                PENDING.parked("why"),
+                new RotationRecord("alice", PENDING.oldKeyId(), PENDING.email(), PENDING.state(), PENDING.newKeyId(),
+                        PENDING.deleteOn(), STARTED, 0, Optional.of("")));
+        assertThat(changed).allSatisfy(record -> assertThat(RecordMac.matches(KEY, SCOPE, record, mac))
+                .as("%s", record).isFalse());
+        assertThat(RecordMac.matches(filled(2), SCOPE, PENDING, mac)).isFalse();
+        assertThat(RecordMac.matches(KEY, "arn:aws:kms:eu-west-1:210987654321:key/k iam-key-rotator", PENDING, mac))
+                .isFalse();
+    }
+
+    @Test
+    void writesEachFieldWithItsLength_soNoTwoItemsShareAnInput() {
+        var joined = new RotationRecord("a", "b\nemail=1:c", "d", RecordState.ROTATING, Optional.empty(),
+                Optional.empty(), STARTED, 0, Optional.empty());
+        var split = new RotationRecord("a", "b", "c\nemail=1:d", RecordState.ROTATING, Optional.empty(),
+                Optional.empty(), STARTED, 0, Optional.empty());
+        assertThat(RecordMac.canonical(SCOPE, joined)).isNotEqualTo(RecordMac.canonical(SCOPE, split));
+    }
+
+    @Test
+    void refusesAKeyOfTheWrongLength() {
+        assertThatThrownBy(() -> RecordMac.compute(new byte[16], SCOPE, PENDING))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
