@@ -17,8 +17,10 @@ import dev.ikr.message.MessageRenderer;
 import dev.ikr.rotation.Destructor;
 import dev.ikr.testing.InMemoryIdentityDirectory;
 import dev.ikr.testing.InMemoryPendingDeletions;
+import dev.ikr.testing.InMemoryRecordAuthenticator;
 import dev.ikr.testing.InMemorySecretStore;
 import dev.ikr.testing.RecordingMailer;
+import dev.ikr.testing.Variables;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +38,7 @@ class DestructorHandlerTest {
     private static final Instant NOW = Instant.parse("2026-03-06T12:00:00Z");
     private static final String ACCOUNT = "123456789012";
     private static final DestructorConfig CONFIG = DestructorConfig.from(
-            Map.of("IAM_KEY_ROTATOR_TABLE", "iam-key-rotator", "MAIL_FROM", "ikr@example.com"));
+            Variables.withSender("IAM_KEY_ROTATOR_TABLE", "iam-key-rotator"));
 
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final List<String> journal = new CopyOnWriteArrayList<>();
@@ -44,7 +46,8 @@ class DestructorHandlerTest {
     private final InMemoryPendingDeletions table = new InMemoryPendingDeletions(journal);
     private final InMemorySecretStore ssm = new InMemorySecretStore(journal);
     private final RecordingMailer mailer = new RecordingMailer(journal);
-    private final DestructorHandler handler = new DestructorHandler(CONFIG, new Destructor(iam, table, ssm, mailer,
+    private final DestructorHandler handler = new DestructorHandler(CONFIG, new Destructor(iam, table, ssm,
+            new InMemoryRecordAuthenticator(), mailer,
             new MessageRenderer(), new Destructor.Options(CONFIG.encryptKeyPair(), CONFIG.retryAfter(),
                     CONFIG.maxDeleteAttempts(), CONFIG.maxConcurrency()), clock));
 
@@ -92,7 +95,7 @@ class DestructorHandlerTest {
         assertThat(iam.keyIds("bob")).as("IAM refused").containsExactly(oldKey("bob"), newKey("bob"));
         assertThat(iam.keyIds("carol")).as("cancelled").containsExactly(oldKey("carol"), newKey("carol"));
         assertThat(ssm.stored().keySet()).containsExactlyInAnyOrder("bob", "carol");
-        assertThat(table.all()).isEmpty();
+        assertThat(table.records()).isEmpty();
         assertThat(mailer.sent()).singleElement().satisfies(mail -> {
             assertThat(mail.to()).containsExactly(EmailAddress.of("alice@example.com"));
             assertThat(mail.subject()).contains(ACCOUNT);

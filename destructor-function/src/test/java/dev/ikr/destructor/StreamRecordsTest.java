@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
+import dev.ikr.domain.RecordSeal;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.StreamChange;
@@ -96,9 +97,21 @@ class StreamRecordsTest {
     }
 
     @Test
-    void readsAnItemOfTheOriginalProject_asAPendingDeletion() {
-        RotationRecord record = readRemoved(record("original-project-ttl-removal.json")).record();
+    void readsTheSeal_whenTheItemHasBothOfItsAttributes_andNoneOtherwise() {
+        DynamodbStreamRecord sealed = ttlRemovalWith("mac", new AttributeValue().withS("bWFj"));
+        sealed.getDynamodb().getOldImage().put("mac_key", new AttributeValue().withS("a2V5"));
 
+        assertThat(readRemoved(sealed).seal()).contains(new RecordSeal("bWFj", "a2V5"));
+        assertThat(readRemoved(ttlRemovalWith("mac", new AttributeValue().withS("bWFj"))).seal()).isEmpty();
+        assertThat(readRemoved(record("ttl-removal.json")).seal()).isEmpty();
+    }
+
+    @Test
+    void readsAnItemOfTheOriginalProject_asAPendingDeletion_withoutASeal() {
+        Removed removed = readRemoved(record("original-project-ttl-removal.json"));
+        RotationRecord record = removed.record();
+
+        assertThat(removed.seal()).as("never trusted as it is: scripts/ikr adopt seals it").isEmpty();
         assertThat(record.state()).isEqualTo(RecordState.PENDING_DELETION);
         assertThat(record.deleteOn()).contains(DELETE_ON);
         assertThat(record.attempts()).isZero();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.aws.DynamoPendingDeletions;
 import dev.ikr.aws.IamDirectory;
+import dev.ikr.aws.KmsRecordAuthenticator;
 import dev.ikr.aws.SesMailer;
 import dev.ikr.aws.SsmSecretStore;
 import dev.ikr.config.RotatorConfig;
@@ -274,7 +275,9 @@ class RotatorHandlerIT {
         RotatorConfig config = config(Map.of());
         var clients = new AwsClients();
         Rotator dyingRotator = new Rotator(new IamDirectory(clients.iam()),
-                new DynamoPendingDeletions(clients.dynamoDb(), TestAccount.TABLE), new SsmSecretStore(clients.ssm()),
+                new DynamoPendingDeletions(clients.dynamoDb(), TestAccount.TABLE, new KmsRecordAuthenticator(
+                        clients.kms(), clients.ssm(), account.recordKeyArn(), TestAccount.TABLE)),
+                new SsmSecretStore(clients.ssm()),
                 message -> {
                     throw new LambdaTimedOut();
                 },
@@ -551,10 +554,8 @@ class RotatorHandlerIT {
         }
     }
 
-    private static RotatorConfig config(Map<String, String> overrides) {
-        var env = new HashMap<String, String>();
-        env.put("IAM_KEY_ROTATOR_TABLE", TestAccount.TABLE);
-        env.put("MAIL_FROM", TestAccount.SENDER);
+    private RotatorConfig config(Map<String, String> overrides) {
+        var env = new HashMap<String, String>(account.tableVariables());
         env.putAll(overrides);
         return RotatorConfig.from(env);
     }

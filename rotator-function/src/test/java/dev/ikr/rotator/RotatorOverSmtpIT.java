@@ -72,9 +72,7 @@ class RotatorOverSmtpIT {
     }
 
     private void rotate(Map<String, String> overrides) {
-        var env = new HashMap<String, String>();
-        env.put("IAM_KEY_ROTATOR_TABLE", TestAccount.TABLE);
-        env.put("MAIL_FROM", TestAccount.SENDER);
+        var env = new HashMap<String, String>(account.tableVariables());
         env.put("MAIL_CLIENT", "smtp");
         env.put("SMTP_SERVER", "127.0.0.1");
         env.put("SMTP_PORT", Integer.toString(SMTP.getSmtp().getPort()));

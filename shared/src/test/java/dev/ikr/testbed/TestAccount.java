@@ -2,6 +2,10 @@ package dev.ikr.testbed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ikr.aws.AwsClients;
+import dev.ikr.aws.KmsRecordAuthenticator;
+import dev.ikr.aws.RotationTableItems;
+import dev.ikr.domain.RecordSeal;
+import dev.ikr.domain.RotationRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +32,16 @@ public final class TestAccount {
 
     private final Moto moto;
     private final AwsClients aws = new AwsClients();
+    private String recordKeyArn;
 
     public TestAccount(Moto moto) {
         this.moto = moto;
     }
 
-    /** The table as the Terraform module creates it. */
+    /** The table as the Terraform module creates it, with the symmetric KMS key that seals its items. */
     public TestAccount createTable() {
+        recordKeyArn = aws.kms().createKey(request -> request.description("IKR record key (test)"))
+                .keyMetadata().arn();
         aws.dynamoDb().createTable(request -> request
                 .tableName(TABLE)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -49,6 +56,19 @@ public final class TestAccount {
         aws.dynamoDb().updateTimeToLive(request -> request.tableName(TABLE)
                 .timeToLiveSpecification(ttl -> ttl.attributeName("delete_on").enabled(true)));
         return this;
+    }
+
+    /** {@code RECORD_KMS_KEY_ID}: the ARN of the key {@link #createTable} made. */
+    public String recordKeyArn() {
+        if (recordKeyArn == null) {
+            throw new IllegalStateException("createTable() makes the record key");
+        }
+        return recordKeyArn;
+    }
+
+    /** The table's variables: {@code IAM_KEY_ROTATOR_TABLE}, {@code RECORD_KMS_KEY_ID} and {@code MAIL_FROM}. */
+    public Map<String, String> tableVariables() {
+        return Map.of("IAM_KEY_ROTATOR_TABLE", TABLE, "RECORD_KMS_KEY_ID", recordKeyArn(), "MAIL_FROM", SENDER);
     }
 
     public TestAccount verifySender() {
@@ -92,6 +112,20 @@ public final class TestAccount {
         var item = aws.dynamoDb().getItem(request -> request.tableName(TABLE).consistentRead(true)
                 .key(Map.of("user", AttributeValue.fromS(user), "ak", AttributeValue.fromS(oldKeyId)))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    /** Writes {@code record} as IKR would: sealed under the record key (the first seal also creates the MAC key). */
+    public void putSealed(RotationRecord record) {
+        putItem(RotationTableItems.toItem(record, authenticator().seal(record)));
+    }
+
+    /** The seal IKR would write {@code record} with. */
+    public RecordSeal sealOf(RotationRecord record) {
+        return authenticator().seal(record);
+    }
+
+    private KmsRecordAuthenticator authenticator() {
+        return new KmsRecordAuthenticator(aws.kms(), aws.ssm(), recordKeyArn(), TABLE);
     }
 
     public void putItem(Map<String, AttributeValue> item) {
