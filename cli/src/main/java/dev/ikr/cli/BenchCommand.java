@@ -68,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
             moto.useForThisJvm();
             var setup = new AwsClients();
             seed(setup.iam(), n, tagged, due);
-            new DemoTable(setup).create(TABLE);
+            String recordKey = new DemoTable(setup).create(TABLE);
             setup.ses().verifyEmailIdentity(request -> request.emailAddress(SENDER));
 
             var naiveClients = new AwsClients();
@@ -79,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
 
             var ikrClients = new AwsClients();
             var config = RotatorConfig.from(Map.of("IAM_KEY_ROTATOR_TABLE", TABLE, "MAIL_FROM", SENDER,
-                    "ACCOUNT_ID", MotoServer.ACCOUNT_ID));
+                    "ACCOUNT_ID", MotoServer.ACCOUNT_ID, "RECORD_KMS_KEY_ID", recordKey));
             var handler = new RotatorHandler(config, ikrClients,
                     Clock.offset(Clock.systemUTC(), Duration.ofDays(40)));
             System.gc();
@@ -142,11 +142,11 @@ final class BenchCommand implements Callable<Integer> {
                     "-cp", jar + java.io.File.pathSeparator + cli, ColdStart.class.getName(), function);
             try (MotoServer moto = MotoServer.start()) {
                 moto.useForThisJvm();
-                new DemoTable(new AwsClients()).create(TABLE);
+                String recordKey = new DemoTable(new AwsClients()).create(TABLE);
                 builder.environment().putAll(Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(),
                         "AWS_REGION", MotoServer.REGION, "AWS_ACCESS_KEY_ID", "testing",
                         "AWS_SECRET_ACCESS_KEY", "testing", "IAM_KEY_ROTATOR_TABLE", TABLE, "MAIL_FROM", SENDER,
-                        "ACCOUNT_ID", MotoServer.ACCOUNT_ID));
+                        "ACCOUNT_ID", MotoServer.ACCOUNT_ID, "RECORD_KMS_KEY_ID", recordKey));
                 builder.redirectError(ProcessBuilder.Redirect.DISCARD);
                 Process process = builder.start();
                 String out = new String(process.getInputStream().readAllBytes()).strip();

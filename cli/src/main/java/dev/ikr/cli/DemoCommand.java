@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
             moto.useForThisJvm();
             say("moto is listening on " + moto.endpoint());
             var clients = new AwsClients();
-            deploy(clients, moto);
+            String recordKey = deploy(clients, moto);
             clients.ses().verifyEmailIdentity(request -> request.emailAddress(SENDER));
             say("SES sender " + SENDER + " verified");
 
@@ -87,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
             Instant rotationTime = Instant.now().plus(Duration.ofDays(100));
             step("Running the rotator as if it were " + rotationTime + " (100 days from now)");
             Map<String, Object> env = Map.of();
-            var config = RotatorConfig.from(functionEnv());
+            var config = RotatorConfig.from(functionEnv(recordKey));
             var sent = new java.util.concurrent.CopyOnWriteArrayList<MailMessage>();
             Mailer configured = Mailers.create(config.mail(), clients);
             Mailer showing = message -> {
@@ -118,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
 
             Instant expiryTime = rotationTime.plus(Duration.ofDays(6));
             step("Expiring the table's items as DynamoDB's TTL would, as if it were " + expiryTime);
-            var destructor = new DestructorHandler(DestructorConfig.from(functionEnv()), clients, clockAt(expiryTime));
+            var destructor = new DestructorHandler(DestructorConfig.from(functionEnv(recordKey)), clients, clockAt(expiryTime));
             var expiry = new Expiry(clients, TABLE).run(expiryTime, destructor, context());
             for (JsonNode entry : LocalRun.JSON.valueToTree(expiry).path("expired")) {
                 say(entry.path("user").asText() + ": old key " + entry.path("keyId").asText()
@@ -130,14 +130,16 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void deploy(AwsClients clients, MotoServer moto) throws java.io.IOException {
+    /** Deploys the module (or, without Terraform, the same table and record key); returns the record key's ARN. */
+    private String deploy(AwsClients clients, MotoServer moto) throws java.io.IOException {
         Path repository = Path.of(System.getProperty("ikr.root", ".")).toAbsolutePath().normalize();
         var terraform = noTerraform ? java.util.Optional.<Path>empty() : TerraformDeploy.terraformOnPath();
         if (terraform.isPresent()) {
             step("Deploying the Terraform module (terraform/examples/complete) into moto; this takes about a minute");
             Path work = Files.createTempDirectory("ikr-demo-terraform-");
             try {
-                TerraformDeploy.prepare(terraform.get(), repository, work).apply(Map.of(
+                var deployment = TerraformDeploy.prepare(terraform.get(), repository, work);
+                deployment.apply(Map.of(
                         "aws_endpoint", moto.endpoint().toString(),
                         "rotator_jar_path", repository.resolve(ROTATOR_JAR).toString(),
                         "destructor_jar_path", repository.resolve(DESTRUCTOR_JAR).toString(),
@@ -146,7 +148,7 @@ final class DemoCommand implements Callable<Integer> {
                 say("deployed: table " + TABLE + ", functions iam-key-creator and iam-key-destructor, their roles, the"
                         + " schedule and the stream mapping (moto stores the functions; the demo runs their handlers"
                         + " in this process)");
-                return;
+                return deployment.run("output", "-raw", "record_kms_key_arn").strip();
             } catch (IllegalStateException failed) {
                 say("terraform failed (" + failed.getMessage().lines().findFirst().orElse("") + "); falling back to the"
                         + " AWS SDK");
@@ -156,8 +158,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         step(noTerraform ? "Creating the table with the AWS SDK (--no-terraform)"
                 : "terraform is not installed: creating the same table with the AWS SDK instead");
-        new DemoTable(clients).create(TABLE);
-        say("table " + TABLE + ": key user/ak, TTL on delete_on, stream NEW_AND_OLD_IMAGES");
+        String recordKey = new DemoTable(clients).create(TABLE);
+        say("table " + TABLE + ": key user/ak, TTL on delete_on, stream NEW_AND_OLD_IMAGES; record key " + recordKey);
+        return recordKey;
     }
 
     /** Prints the text part of the mail sent to {@code email} (SES accepted it; moto keeps only its HTML part). */
@@ -218,8 +221,9 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, String> functionEnv() {
-        return Map.of("IAM_KEY_ROTATOR_TABLE", TABLE, "MAIL_FROM", SENDER, "ACCOUNT_ID", MotoServer.ACCOUNT_ID);
+    private static Map<String, String> functionEnv(String recordKey) {
+        return Map.of("IAM_KEY_ROTATOR_TABLE", TABLE, "MAIL_FROM", SENDER, "ACCOUNT_ID", MotoServer.ACCOUNT_ID,
+                "RECORD_KMS_KEY_ID", recordKey);
     }
 
     private static LocalContext context() {

@@ -11,8 +11,13 @@ final class DemoTable {
         this.clients = clients;
     }
 
-    /** Key {@code user}/{@code ak}, on demand, TTL on {@code delete_on}, stream with both images. */
-    void create(String table) {
+    /**
+     * Key {@code user}/{@code ak}, on demand, TTL on {@code delete_on}, stream with both images; and the symmetric KMS
+     * key that seals its items.
+     *
+     * @return the record key's ARN ({@code RECORD_KMS_KEY_ID})
+     */
+    String create(String table) {
         clients.dynamoDb().createTable(request -> request.tableName(table)
                 .billingMode("PAY_PER_REQUEST")
                 .attributeDefinitions(attribute -> attribute.attributeName("user").attributeType("S"),
@@ -22,5 +27,6 @@ final class DemoTable {
                 .streamSpecification(stream -> stream.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")));
         clients.dynamoDb().updateTimeToLive(request -> request.tableName(table)
                 .timeToLiveSpecification(ttl -> ttl.attributeName("delete_on").enabled(true)));
+        return clients.kms().createKey(request -> request.description("IKR record key (demo)")).keyMetadata().arn();
     }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
                 + "AWS settings come from the usual variables (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...);"
                 + " the functions' settings from theirs (IAM_KEY_ROTATOR_TABLE, MAIL_FROM, ...).",
         subcommands = {InvokeCommand.class, PlanCommand.class, ExpireCommand.class, TagUsersCommand.class,
-                DecryptCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                DecryptCommand.class, DemoCommand.class, BenchCommand.class, AdoptCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  scripts/ikr plan --now 2027-03-01T00:00:00Z",
                 "  scripts/ikr invoke rotator | jq .counts"})

@@ -1,7 +1,6 @@
 package dev.ikr.cli;
 
 import dev.ikr.aws.AwsClients;
-import dev.ikr.aws.DynamoPendingDeletions;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import java.util.Comparator;
@@ -18,7 +17,8 @@ import picocli.CommandLine.Option;
 /** {@code ikr plan}: what a rotator run would do, per user, changing nothing. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Print what a rotator run would do for each tagged user, the pending deletions with their"
-                + " dates, and the records that need attention, without changing anything (read-only calls only).",
+                + " dates, the records that need attention and the table items IKR did not write (unverifiedRecords),"
+                + " without changing anything (read-only calls only).",
         footer = {"", "Example:", "  scripts/ikr plan --now 2027-03-01 | jq '.users[] | select(.action==\"would_rotate\")'"})
 final class PlanCommand implements Callable<Integer> {
 
@@ -33,7 +33,8 @@ final class PlanCommand implements Callable<Integer> {
         String account = LocalRun.context("ikr-rotator", clients).getInvokedFunctionArn().split(":")[4];
         var before = clients.callCounter().snapshot();
         var summary = rotator.run(config.accountId().orElse(account), Rotator.Mode.PLAN);
-        var records = new DynamoPendingDeletions(clients.dynamoDb(), config.tableName()).all();
+        var table = RotatorWiring.pendingDeletions(config, clients).all();
+        var records = table.verified();
         var result = new LinkedHashMap<String, Object>(summary.toResponse(clients.callCounter().since(before)));
         result.put("pendingDeletions", records.stream()
                 .filter(record -> record.state() == RecordState.PENDING_DELETION)
@@ -44,6 +45,13 @@ final class PlanCommand implements Callable<Integer> {
                 .filter(record -> record.state() == RecordState.NEEDS_ATTENTION)
                 .map(record -> entry(record, "reason", record.reason().orElse("")))
                 .toList());
+        result.put("unverifiedRecords", table.unverified().stream().map(item -> {
+            var entry = new LinkedHashMap<String, Object>();
+            entry.put("user", item.user());
+            entry.put("keyId", item.oldKeyId());
+            entry.put("reason", item.reason());
+            return entry;
+        }).toList());
         LocalRun.print(result);
         return 0;
     }

@@ -9,19 +9,23 @@ import dev.ikr.aws.AwsClients;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.log.JsonLog;
 import dev.ikr.message.MessageRenderer;
+import dev.ikr.rotation.Adoption;
 import dev.ikr.rotation.Rotator;
 import dev.ikr.rotation.RunSummary;
 import dev.ikr.wiring.InvokedAccount;
+import dev.ikr.util.Lazy;
 import dev.ikr.wiring.Priming;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.crac.Core;
 import org.crac.Resource;
 
 /**
  * The rotator Lambda, invoked by the EventBridge schedule. Thin: it reads the account from the
  * function's ARN, runs the {@link Rotator} and returns its summary; when a user failed it ends in
- * error, carrying the same summary.
+ * error, carrying the same summary. Invoked by a person with {@code {"action": "adopt", "dryRun": true|false}}, it
+ * adopts the original project's table items instead ({@link Adoption}): only its role may seal items.
  */
 public final class RotatorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>>, Resource {
 
@@ -32,6 +36,7 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
     private final Rotator rotator;
     private final AwsCallCounter callCounter;
     private final AwsClients clients;
+    private final Supplier<Adoption> adoption;
 
     /**
      * Used by Lambda: configuration from the environment, validated once, clients built once; with
@@ -44,18 +49,23 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
 
     /** Used by {@code scripts/ikr invoke rotator --now} and tests: the same wiring with a chosen clock. */
     public RotatorHandler(RotatorConfig config, AwsClients clients, Clock clock) {
-        this(config, RotatorWiring.rotator(config, clients, clock), clients.callCounter(), clients);
+        this(config, RotatorWiring.rotator(config, clients, clock), clients.callCounter(), clients,
+                Lazy.of(() -> RotatorWiring.adoption(config, clients)));
     }
 
     public RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter) {
-        this(config, rotator, callCounter, null);
+        this(config, rotator, callCounter, null, () -> {
+            throw new IllegalStateException("this handler was built without adoption");
+        });
     }
 
-    private RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter, AwsClients clients) {
+    private RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter, AwsClients clients,
+            Supplier<Adoption> adoption) {
         this.config = config;
         this.rotator = rotator;
         this.callCounter = callCounter;
         this.clients = clients;
+        this.adoption = adoption;
     }
 
     /** SnapStart: warm what the first invocation needs (no AWS call is made). */
@@ -73,6 +83,10 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        if (AdoptRequest.isAdopt(event)) {
+            Adoption.Report report = adoption.get().adopt(AdoptRequest.dryRun(event));
+            return report.toResponse();
+        }
         Map<String, Long> callsBefore = callCounter.snapshot();
         Rotator.TimeLeft timeLeft = context == null ? Rotator.TimeLeft.UNLIMITED
                 : () -> java.time.Duration.ofMillis(context.getRemainingTimeInMillis());

@@ -8,6 +8,8 @@ import dev.ikr.aws.SsmSecretStore;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.Mailer;
+import dev.ikr.port.PendingDeletions;
+import dev.ikr.rotation.Adoption;
 import dev.ikr.rotation.Rotator;
 import dev.ikr.wiring.Mailers;
 import java.security.SecureRandom;
@@ -27,8 +29,7 @@ public final class RotatorWiring {
     public static Rotator rotator(RotatorConfig config, AwsClients clients, Clock clock, Mailer mailer) {
         return new Rotator(
                 new IamDirectory(clients.iam()),
-                new DynamoPendingDeletions(clients.dynamoDb(), config.tableName(), new KmsRecordAuthenticator(
-                        clients.kms(), clients.ssm(), config.recordKmsKeyArn(), config.tableName())),
+                pendingDeletions(config, clients),
                 new SsmSecretStore(clients.ssm(), config.secretKmsKeyId()),
                 mailer,
                 new MessageRenderer(),
@@ -36,5 +37,17 @@ public final class RotatorWiring {
                         config.allowedEmailDomains(), config.adminEmail()),
                 clock,
                 new SecureRandom());
+    }
+
+    /** The table, its items sealed and checked with the record key. */
+    public static PendingDeletions pendingDeletions(RotatorConfig config, AwsClients clients) {
+        return new DynamoPendingDeletions(clients.dynamoDb(), config.tableName(), new KmsRecordAuthenticator(
+                clients.kms(), clients.ssm(), config.recordKmsKeyArn(), config.tableName()));
+    }
+
+    /** The adoption of the original project's items, run under the rotator's role (only it may seal). */
+    public static Adoption adoption(RotatorConfig config, AwsClients clients) {
+        return new Adoption(new IamDirectory(clients.iam()), pendingDeletions(config, clients),
+                config.allowedEmailDomains());
     }
 }

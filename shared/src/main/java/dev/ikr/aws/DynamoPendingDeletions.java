@@ -1,5 +1,6 @@
 package dev.ikr.aws;
 
+import dev.ikr.domain.RecordSeal;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.UnverifiedRecord;
@@ -61,8 +62,10 @@ public final class DynamoPendingDeletions implements PendingDeletions {
                         "keyId", describe(item, RotationTableItems.OLD_KEY), "reason", malformed.getMessage()));
                 continue;
             }
-            authenticator.whyNotAuthentic(record, RotationTableItems.seal(item)).ifPresentOrElse(
-                    reason -> unverified.add(new UnverifiedRecord(record, reason)), () -> verified.add(record));
+            Optional<RecordSeal> seal = RotationTableItems.seal(item);
+            authenticator.whyNotAuthentic(record, seal).ifPresentOrElse(
+                    reason -> unverified.add(new UnverifiedRecord(record, seal.isPresent(), reason)),
+                    () -> verified.add(record));
         }
         return new Contents(verified, unverified);
     }

@@ -121,7 +121,7 @@ public final class Destructor {
         }
         Optional<String> notAuthentic = authenticator.whyNotAuthentic(record, removed.seal());
         if (notAuthentic.isPresent()) {
-            var unverified = new UnverifiedRecord(record, notAuthentic.get());
+            var unverified = new UnverifiedRecord(record, removed.seal().isPresent(), notAuthentic.get());
             adminMails.reportUnverified("The destructor", List.of(unverified), account);
             return DeletionOutcome.of(removed.eventId(), Result.UNVERIFIED_RECORD, record, "the record was not"
                     + " written by IKR: " + notAuthentic.get() + "; no key is deleted and no owner is mailed");

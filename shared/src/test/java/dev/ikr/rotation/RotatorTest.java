@@ -647,7 +647,7 @@ class RotatorTest extends InMemoryAccountTest {
         String beforeRun = directory.keyIds(ALICE).toString();
         table.putUnverified(new RotationRecord(ALICE, OLD, "thief@example.net", RecordState.ROTATING,
                 Optional.of(OLD), Optional.empty(), NOW.minus(Duration.ofDays(1)), 0, Optional.empty()),
-                "it carries no MAC");
+                false, "it carries no MAC");
 
         RunSummary summary = rotatorWithAdmin().run(ACCOUNT, Mode.APPLY);
 
@@ -669,7 +669,7 @@ class RotatorTest extends InMemoryAccountTest {
         enrol(ALICE, 90);
         table.putUnverified(new RotationRecord("mallory-target", "AKIAFORGED0000000001", "thief@example.net",
                 RecordState.PENDING_DELETION, Optional.of("AKIAFORGED0000000002"), Optional.of(NOW), NOW, 0,
-                Optional.empty()), "its MAC does not match its fields");
+                Optional.empty()), true, "its MAC does not match its fields");
 
         RunSummary summary = apply();
 
@@ -682,7 +682,7 @@ class RotatorTest extends InMemoryAccountTest {
     void plansUnverifiedItems_withoutMailingAnyone() {
         enrol(ALICE, 90);
         table.putUnverified(new RotationRecord(ALICE, OLD, ALICE_MAIL, RecordState.PENDING_DELETION,
-                Optional.of("AKIAOTHER00000000001"), Optional.of(NOW), NOW, 0, Optional.empty()), "it carries no MAC");
+                Optional.of("AKIAOTHER00000000001"), Optional.of(NOW), NOW, 0, Optional.empty()), false, "it carries no MAC");
 
         RunSummary summary = rotatorWithAdmin().run(ACCOUNT, Mode.PLAN);
 

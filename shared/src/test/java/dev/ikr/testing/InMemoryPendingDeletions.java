@@ -44,9 +44,9 @@ public final class InMemoryPendingDeletions implements PendingDeletions {
         return this;
     }
 
-    /** An item whose seal does not prove IKR wrote it, for {@code reason}. */
-    public synchronized InMemoryPendingDeletions putUnverified(RotationRecord claimed, String reason) {
-        unverified.put(new Key(claimed.user(), claimed.oldKeyId()), new UnverifiedRecord(claimed, reason));
+    /** An item whose seal (if {@code sealed}, else its lack of one) does not prove IKR wrote it, for {@code reason}. */
+    public synchronized InMemoryPendingDeletions putUnverified(RotationRecord claimed, boolean sealed, String reason) {
+        unverified.put(new Key(claimed.user(), claimed.oldKeyId()), new UnverifiedRecord(claimed, sealed, reason));
         return this;
     }
 
