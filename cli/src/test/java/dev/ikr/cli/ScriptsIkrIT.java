@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** {@code scripts/ikr} as a user runs it: a child process, results on stdout, logs on stderr, exit codes. */
 @ExtendWith(MotoExtension.class)
@@ -96,6 +97,42 @@ class ScriptsIkrIT {
         assertThat(expired.path("keyId").asText()).isEqualTo(oldKey);
         assertThat(expired.path("keyDeleted").asBoolean()).isTrue();
         assertThat(account.keyIds("alice")).hasSize(1).doesNotContain(oldKey);
+    }
+
+    @Test
+    void adopt_sealsTheOriginalProjectsItemsThatIamCorroborates_andRefusesTheOthers() throws Exception {
+        String oldKey = account.keyIds("alice").getFirst();
+        String newKey = account.createKey("alice");
+        account.createUser("bob", Map.of());
+        String bobsKey = account.createKey("bob");
+        account.putItem(originalItem("alice", oldKey));
+        account.putItem(originalItem("bob", bobsKey));
+
+        Result dryRun = run(Map.of(), "adopt", "--dry-run");
+
+        assertThat(dryRun.exitCode()).as("bob's item is refused").isEqualTo(1);
+        assertThat(dryRun.json().path("wouldAdopt").get(0).path("newKeyId").asText()).isEqualTo(newKey);
+        assertThat(dryRun.json().path("refused").get(0).path("reason").asText())
+                .contains("does not take part in rotation");
+        assertThat(account.item("alice", oldKey).orElseThrow()).doesNotContainKey("mac");
+
+        Result adopted = run(Map.of(), "adopt");
+
+        assertThat(adopted.exitCode()).isEqualTo(1);
+        assertThat(adopted.json().path("adopted").get(0).path("keyId").asText()).isEqualTo(oldKey);
+        var item = account.item("alice", oldKey).orElseThrow();
+        assertThat(item).containsKeys("mac", "mac_key");
+        assertThat(item.get("new_ak").s()).isEqualTo(newKey);
+        assertThat(item.get("delete_on").n()).isEqualTo("1900000000");
+        assertThat(account.item("bob", bobsKey).orElseThrow()).doesNotContainKey("mac");
+        assertThat(account.keyIds("alice")).containsExactly(oldKey, newKey);
+        assertThat(account.keyIds("bob")).containsExactly(bobsKey);
+    }
+
+    /** A pending deletion as the original project wrote it: no state, no new key, no seal. */
+    private static Map<String, AttributeValue> originalItem(String user, String key) {
+        return Map.of("user", AttributeValue.fromS(user), "ak", AttributeValue.fromS(key),
+                "email", AttributeValue.fromS(user + "@example.com"), "delete_on", AttributeValue.fromN("1900000000"));
     }
 
     @Test
@@ -264,8 +301,7 @@ class ScriptsIkrIT {
         Map<String, String> env = builder.environment();
         env.putAll(moto.awsEnvironment());
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("IAM_KEY_ROTATOR_TABLE", TestAccount.TABLE);
-        env.put("MAIL_FROM", TestAccount.SENDER);
+        env.putAll(account.tableVariables());
         env.put("ACCOUNT_ID", Moto.ACCOUNT_ID);
         env.remove("IKR_DECRYPT_KEY");
         env.putAll(new HashMap<>(overrides));
