@@ -102,20 +102,27 @@ class FaultToleranceIT {
     enum Call {
         ROTATOR_GET_ACCOUNT_AUTHORIZATION_DETAILS(Phase.ROTATOR, "iam:GetAccountAuthorizationDetails"),
         ROTATOR_SCAN(Phase.ROTATOR, "dynamodb:Scan"),
+        /** The MAC key of the table's items, decrypted to check them (once per run). */
+        ROTATOR_DECRYPT(Phase.ROTATOR, "kms:Decrypt"),
+        /** The MAC key's parameter, read before the first item is sealed (once per run). */
+        ROTATOR_GET_PARAMETER(Phase.ROTATOR, "ssm:GetParameter"),
         /** The credential report, which spares listing the keys of users surely not due. */
         ROTATOR_GENERATE_CREDENTIAL_REPORT(Phase.ROTATOR, "iam:GenerateCredentialReport"),
         ROTATOR_GET_CREDENTIAL_REPORT(Phase.ROTATOR, "iam:GetCredentialReport"),
         ROTATOR_LIST_ACCESS_KEYS(Phase.ROTATOR, "iam:ListAccessKeys"),
         /** The intent, written before a key is created. */
-        ROTATOR_PUT_ITEM(Phase.ROTATOR, "dynamodb:PutItem"),
+        ROTATOR_PUT_ITEM(Phase.ROTATOR, "dynamodb:PutItem", body -> !body.contains("new_ak")),
         ROTATOR_CREATE_ACCESS_KEY(Phase.ROTATOR, "iam:CreateAccessKey"),
-        /** Notes the new key's id on the intent. */
-        ROTATOR_UPDATE_ITEM_NEW_KEY(Phase.ROTATOR, "dynamodb:UpdateItem", body -> !body.contains("delete_on")),
+        /** Notes the new key's id on the intent (the whole item, sealed again). */
+        ROTATOR_PUT_ITEM_NEW_KEY(Phase.ROTATOR, "dynamodb:PutItem",
+                body -> body.contains("new_ak") && !body.contains("delete_on")),
         ROTATOR_PUT_PARAMETER(Phase.ROTATOR, "ssm:PutParameter"),
         ROTATOR_LIST_ACCOUNT_ALIASES(Phase.ROTATOR, "iam:ListAccountAliases"),
         ROTATOR_SEND_EMAIL(Phase.ROTATOR, "ses:SendEmail"),
         /** Turns the intent into a pending deletion, after the mail. */
-        ROTATOR_UPDATE_ITEM_SCHEDULE(Phase.ROTATOR, "dynamodb:UpdateItem", body -> body.contains("delete_on")),
+        ROTATOR_PUT_ITEM_SCHEDULE(Phase.ROTATOR, "dynamodb:PutItem", body -> body.contains("delete_on")),
+        /** The MAC key, decrypted to check the expired item's seal. */
+        DESTRUCTOR_DECRYPT(Phase.DESTRUCTOR, "kms:Decrypt"),
         /** The user's tags: the item is acted on only if the user still carries IKR:EMAIL. */
         DESTRUCTOR_GET_USER(Phase.DESTRUCTOR, "iam:GetUser"),
         DESTRUCTOR_LIST_ACCESS_KEYS(Phase.DESTRUCTOR, "iam:ListAccessKeys"),
@@ -125,6 +132,9 @@ class FaultToleranceIT {
         DESTRUCTOR_DELETE_PARAMETER(Phase.DESTRUCTOR, "ssm:DeleteParameter"),
         DESTRUCTOR_LIST_ACCOUNT_ALIASES(Phase.DESTRUCTOR, "iam:ListAccountAliases"),
         DESTRUCTOR_SEND_EMAIL(Phase.DESTRUCTOR, "ses:SendEmail"),
+        /** The MAC key's parameter, to seal a record written back: only when IAM's deletion fails. */
+        DESTRUCTOR_GET_PARAMETER(Phase.DESTRUCTOR, "ssm:GetParameter", body -> true,
+                Optional.of("iam:DeleteAccessKey")),
         /** Writing a record back for a retry: only happens when IAM fails too, so IAM's deletion fails with it. */
         DESTRUCTOR_PUT_ITEM_REQUEUE(Phase.DESTRUCTOR, "dynamodb:PutItem", body -> true,
                 Optional.of("iam:DeleteAccessKey"));
@@ -586,7 +596,7 @@ class FaultToleranceIT {
     }
 
     private static Map<String, String> env() {
-        return Map.of("IAM_KEY_ROTATOR_TABLE", TestAccount.TABLE, "MAIL_FROM", TestAccount.SENDER);
+        return account.tableVariables();
     }
 
     private static Clock clockAt(Instant at) {

@@ -8,6 +8,7 @@ import dev.ikr.config.DestructorConfig;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.destructor.DestructorHandler;
 import dev.ikr.local.LocalContext;
+import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
 import dev.ikr.testbed.LogCapture;
 import dev.ikr.testbed.Moto;
@@ -23,16 +24,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Someone who can write the table, against the real handlers on moto: items IKR did not write never make it
- * delete a key IAM does not corroborate, cut a user off, or mail an address the item chose.
+ * Someone who can write the table, against the real handlers on moto: items IKR did not write, or changed since
+ * IKR sealed them, are never acted on (no key deleted, no repair, no rotation, no owner mailed); the
+ * administrator is told.
  */
 @ExtendWith(MotoExtension.class)
 class HostileTableWritesIT {
 
     private static final String FORGER = "forger@attacker.example";
+    private static final String ADMIN = "secops@example.com";
 
     @RegisterExtension
     final LogCapture logs = new LogCapture();
@@ -47,7 +52,7 @@ class HostileTableWritesIT {
     }
 
     @Test
-    void aForgedPendingItemInTheOriginalFormat_deletesNoKey_andMailsNobodyItNames() {
+    void aForgedPendingItemInTheOriginalFormat_deletesNoKey_mailsNoOwner_andTellsTheAdministrator() {
         account.createUser("tagged", Map.of("IKR:EMAIL", "tagged@example.com"));
         account.createUser("untagged", Map.of("team", "ci"));
         Map<String, List<String>> keys = new HashMap<>();
@@ -62,12 +67,12 @@ class HostileTableWritesIT {
         assertThat((List<?>) result.get("batchItemFailures")).isEmpty();
         for (String user : List.of("tagged", "untagged")) {
             assertThat(account.keyIds(user)).as("%s keeps both keys", user).containsExactlyElementsOf(keys.get(user));
-            assertThat(account.item(user, keys.get(user).getFirst()).orElseThrow().get("state").s())
-                    .isEqualTo("needs_attention");
         }
         assertThat(account.sentMailsTo(FORGER)).as("an item never chooses an address").isEmpty();
-        assertThat(account.sentMailsTo("tagged@example.com")).singleElement()
-                .satisfies(mail -> assertThat(mail.subject()).contains("action needed"));
+        assertThat(account.sentMailsTo("tagged@example.com")).isEmpty();
+        assertThat(account.sentMailsTo(ADMIN)).hasSize(2).allSatisfy(mail -> assertThat(mail.body())
+                .contains("carries no MAC"));
+        assertThat(logs.all()).contains("\"result\":\"unverified_record\"");
     }
 
     @Test
@@ -82,16 +87,20 @@ class HostileTableWritesIT {
         expire(now);
 
         assertThat(account.keyIds("builder")).containsExactly(first, second);
-        assertThat(account.sentMails()).isEmpty();
+        assertThat(account.sentMailsTo(FORGER)).isEmpty();
+        assertThat(account.sentMailsTo(ADMIN)).singleElement()
+                .satisfies(mail -> assertThat(mail.body()).contains("user builder, key " + first));
     }
 
     @Test
-    void aForgedIntent_neverMakesARepairDeleteTheUsersOnlyKey_norAKeyItDoesNotName() {
+    void forgedIntents_areNeitherRepairedNorRotated_whateverTheyName() {
         account.createUser("alice", Map.of("IKR:EMAIL", "alice@example.com"));
         String only = account.createKey("alice");
         account.createUser("bob", Map.of("IKR:EMAIL", "bob@example.com"));
         String bobsOld = account.createKey("bob");
         String bobsOther = account.createKey("bob");
+        account.createUser("carol", Map.of("IKR:EMAIL", "carol@example.com"));
+        String carols = account.createKey("carol");
         String started = now.minus(Duration.ofDays(30)).toString();
         // alice: an intent for a key she does not have, naming her only key as its undelivered new key
         account.putItem(Map.of("user", s("alice"), "ak", s("AKIAFORGEDOLDKEY0001"), "email", s(FORGER),
@@ -100,22 +109,75 @@ class HostileTableWritesIT {
         // bob: an intent that names no new key, with a second key created after its start
         account.putItem(Map.of("user", s("bob"), "ak", s(bobsOld), "email", s(FORGER), "state", s("rotating"),
                 "started_at", s(started), "attempts", AttributeValue.fromN("0")));
+        // carol: an intent with a start in the past, for her one key, naming it as the undelivered new key
+        account.putItem(Map.of("user", s("carol"), "ak", s(carols), "email", s(FORGER), "state", s("rotating"),
+                "new_ak", s(carols), "started_at", s(started), "attempts", AttributeValue.fromN("0")));
 
-        rotate(now);
+        Map<String, Object> summary = rotate(now.plus(Duration.ofDays(100)));
 
         assertThat(account.keyIds("alice")).containsExactly(only);
         assertThat(account.keyIds("bob")).containsExactly(bobsOld, bobsOther);
+        assertThat(account.keyIds("carol")).containsExactly(carols);
         assertThat(account.sentMailsTo(FORGER)).isEmpty();
-        assertThat(logs.all()).contains("last_active_key_kept", "unknown_second_key");
+        assertThat(summary.toString()).contains("user=alice, action=unverified_record",
+                "user=bob, action=unverified_record", "user=carol, action=unverified_record");
+        assertThat(account.sentMailsTo(ADMIN)).singleElement().satisfies(mail -> assertThat(mail.body())
+                .contains("user alice", "user bob", "user carol"));
+    }
+
+    /** A genuine pending deletion of alice's first key, then the item changed in one attribute, its seal kept. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"an earlier delete_on, delete_on", "another email, email", "another new key, new_ak",
+            "another attempt count, attempts"})
+    void aSealedItemWithOneFieldChanged_isNotActedOn(String change, String attribute) {
+        account.createUser("alice", Map.of("IKR:EMAIL", "alice@example.com"));
+        String old = account.createKey("alice");
+        rotate(now.plus(Duration.ofDays(100)));
+        var item = new HashMap<>(account.item("alice", old).orElseThrow());
+        String delivered = item.get("new_ak").s();
+        item.put(attribute, switch (attribute) {
+            case "delete_on" -> n(now.plus(Duration.ofDays(101)));
+            case "email" -> s(FORGER);
+            case "new_ak" -> s(old);
+            default -> AttributeValue.fromN("7");
+        });
+        account.putItem(item);
+
+        expire(now.plus(Duration.ofDays(106)));
+
+        assertThat(account.keyIds("alice")).as("the old key is kept").containsExactly(old, delivered);
+        assertThat(account.sentMailsTo(FORGER)).isEmpty();
+        assertThat(account.sentMailsTo(ADMIN)).singleElement()
+                .satisfies(mail -> assertThat(mail.body()).contains("does not match its fields"));
+    }
+
+    @Test
+    void anItemCopiedOntoAnotherKey_isNotActedOn() {
+        account.createUser("alice", Map.of("IKR:EMAIL", "alice@example.com"));
+        String old = account.createKey("alice");
+        rotate(now.plus(Duration.ofDays(100)));
+        var item = new HashMap<>(account.item("alice", old).orElseThrow());
+        String delivered = item.get("new_ak").s();
+        item.put("ak", s(delivered));
+        item.put("new_ak", s(old));
+        account.putItem(item);
+
+        expire(now.plus(Duration.ofDays(106)));
+
+        assertThat(account.keyIds("alice")).as("the delivered key is kept").contains(delivered);
+        assertThat(account.sentMailsTo(ADMIN)).singleElement()
+                .satisfies(mail -> assertThat(mail.body()).contains("user alice, key " + delivered));
     }
 
     // --- helpers ---------------------------------------------------------------------------------
 
-    private void rotate(Instant at) {
+    private Map<String, Object> rotate(Instant at) {
         try {
-            new RotatorHandler(RotatorConfig.from(env()), clients, clockAt(at)).handleRequest(Map.of(), context());
-        } catch (RuntimeException failedUsers) {
+            return new RotatorHandler(RotatorConfig.from(env()), clients, clockAt(at))
+                    .handleRequest(Map.of(), context());
+        } catch (RotationRunFailedException failedUsers) {
             // a user that failed ends the run in error after every other user; the assertions say what happened
+            return failedUsers.summary();
         }
     }
 
@@ -124,8 +186,10 @@ class HostileTableWritesIT {
         return new Expiry(clients, TestAccount.TABLE).run(at, destructor, context());
     }
 
-    private static Map<String, String> env() {
-        return Map.of("IAM_KEY_ROTATOR_TABLE", TestAccount.TABLE, "MAIL_FROM", TestAccount.SENDER);
+    private Map<String, String> env() {
+        var env = new HashMap<>(account.tableVariables());
+        env.put("ADMIN_EMAIL", ADMIN);
+        return env;
     }
 
     private static Clock clockAt(Instant at) {

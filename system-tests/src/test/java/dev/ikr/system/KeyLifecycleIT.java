@@ -283,10 +283,8 @@ class KeyLifecycleIT {
         return new DestructorHandler(DestructorConfig.from(env(overrides)), clients, clockAt(at));
     }
 
-    private static Map<String, String> env(Map<String, String> overrides) {
-        var env = new HashMap<String, String>();
-        env.put("IAM_KEY_ROTATOR_TABLE", TestAccount.TABLE);
-        env.put("MAIL_FROM", TestAccount.SENDER);
+    private Map<String, String> env(Map<String, String> overrides) {
+        var env = new HashMap<String, String>(account.tableVariables());
         env.putAll(overrides);
         return env;
     }

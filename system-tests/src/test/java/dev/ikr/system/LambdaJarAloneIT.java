@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.ses.SesClient;
@@ -73,6 +74,7 @@ class LambdaJarAloneIT {
     private static AwsClients aws;
     private static IamClient iam;
     private static DynamoDbClient dynamoDb;
+    private static String recordKeyArn;
 
     @TempDir
     Path work;
@@ -95,6 +97,8 @@ class LambdaJarAloneIT {
         SesClient ses = client(SesClient.builder());
         ses.verifyEmailIdentity(request -> request.emailAddress(SENDER));
         createTable();
+        recordKeyArn = client(KmsClient.builder()).createKey(request -> request.description("IKR record key"))
+                .keyMetadata().arn();
     }
 
     @AfterAll
@@ -155,7 +159,7 @@ class LambdaJarAloneIT {
                 "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:ikr-" + module.replace("-function", ""));
         builder.environment().clear();
         builder.environment().putAll(Map.of(
-                "IAM_KEY_ROTATOR_TABLE", TABLE, "MAIL_FROM", SENDER,
+                "IAM_KEY_ROTATOR_TABLE", TABLE, "MAIL_FROM", SENDER, "RECORD_KMS_KEY_ID", recordKeyArn,
                 "AWS_REGION", REGION, "AWS_ENDPOINT_URL", endpoint.toString(),
                 "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing"));
         Path stdout = work.resolve(module + ".out");

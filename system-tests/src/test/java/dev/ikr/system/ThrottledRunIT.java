@@ -60,8 +60,7 @@ class ThrottledRunIT {
             proxy.throttleOneIn(3);
             // a 15-minute context: under this much throttling the run takes about 100 s, and with the module's
             // default function_timeout (300 s) the users not reached in time would be deferred to the next run
-            response = new RotatorHandler(RotatorConfig.from(Map.of("IAM_KEY_ROTATOR_TABLE", TestAccount.TABLE,
-                    "MAIL_FROM", TestAccount.SENDER)), clients, clockAt(Instant.now().plus(Duration.ofDays(100))))
+            response = new RotatorHandler(RotatorConfig.from(account.tableVariables()), clients, clockAt(Instant.now().plus(Duration.ofDays(100))))
                     .handleRequest(Map.of(), LocalContext.forAccount("ikr", Moto.REGION, Moto.ACCOUNT_ID));
             throttled = proxy.faultsInjected();
             requests = proxy.exchanges().size();
