@@ -1,5 +1,6 @@
 package dev.ikr.aws;
 
+import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.RecordSeal;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
@@ -52,22 +53,36 @@ public final class DynamoPendingDeletions implements PendingDeletions {
         }
         var verified = new ArrayList<RotationRecord>();
         var unverified = new ArrayList<UnverifiedRecord>();
+        var deliveries = new ArrayList<LastDelivery>();
         for (Map<String, AttributeValue> item : items) {
             RotationRecord record;
             try {
                 record = RotationTableItems.toRecord(item);
             } catch (IllegalArgumentException | DateTimeException malformed) {
-                LOG.error("unreadable table record skipped", Map.of(
-                        "table", table, "user", describe(item, RotationTableItems.USER),
-                        "keyId", describe(item, RotationTableItems.OLD_KEY), "reason", malformed.getMessage()));
+                unreadable(item, malformed);
                 continue;
             }
             Optional<RecordSeal> seal = RotationTableItems.seal(item);
-            authenticator.whyNotAuthentic(record, seal).ifPresentOrElse(
-                    reason -> unverified.add(new UnverifiedRecord(record, seal.isPresent(), reason)),
-                    () -> verified.add(record));
+            Optional<String> notAuthentic = authenticator.whyNotAuthentic(record, seal);
+            if (notAuthentic.isPresent()) {
+                unverified.add(new UnverifiedRecord(record, seal.isPresent(), notAuthentic.get()));
+            } else if (record.state() == RecordState.DELIVERED) {
+                try {
+                    deliveries.add(LastDelivery.fromRecord(record));
+                } catch (IllegalArgumentException malformed) {
+                    unreadable(item, malformed);
+                }
+            } else {
+                verified.add(record);
+            }
         }
-        return new Contents(verified, unverified);
+        return new Contents(verified, unverified, deliveries);
+    }
+
+    private void unreadable(Map<String, AttributeValue> item, RuntimeException malformed) {
+        LOG.error("unreadable table record skipped", Map.of(
+                "table", table, "user", describe(item, RotationTableItems.USER),
+                "keyId", describe(item, RotationTableItems.OLD_KEY), "reason", malformed.getMessage()));
     }
 
     @Override
@@ -136,6 +151,17 @@ public final class DynamoPendingDeletions implements PendingDeletions {
                             ":deleteOn", epochSeconds(pending))));
         } catch (ConditionalCheckFailedException changed) {
             // already gone or changed meanwhile: nothing stale of ours to remove
+        }
+    }
+
+    @Override
+    public void recordDelivery(LastDelivery delivery) {
+        try {
+            put(delivery.toRecord(), "attribute_not_exists(#user) OR #startedAt <= :startedAt",
+                    Map.of("#user", RotationTableItems.USER, "#startedAt", RotationTableItems.STARTED_AT),
+                    Map.of(":startedAt", s(delivery.deliveredAt().toString())));
+        } catch (RotationConflictException later) {
+            // a later delivery is remembered already: it stays
         }
     }
 

@@ -9,7 +9,9 @@ public enum RecordState {
     /** The new key was delivered; the old key waits for {@code delete_on}. */
     PENDING_DELETION,
     /** Something needs a person: no TTL, nothing will be deleted automatically. */
-    NEEDS_ATTENTION;
+    NEEDS_ATTENTION,
+    /** Not a rotation: where the user's key was last delivered ({@link LastDelivery}). Never carries a TTL. */
+    DELIVERED;
 
     public String attributeValue() {
         return name().toLowerCase(Locale.ROOT);

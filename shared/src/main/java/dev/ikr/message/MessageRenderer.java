@@ -39,7 +39,8 @@ public final class MessageRenderer {
             .withZone(ZoneOffset.UTC);
 
     /** The templates IKR sends. */
-    public static final List<String> TEMPLATES = List.of("new-key", "key-deleted", "action-needed", "unverified-records");
+    public static final List<String> TEMPLATES = List.of("new-key", "key-deleted", "action-needed", "unverified-records",
+            "address-changed");
 
     private static final String SUBJECT = "Subject: ";
 
@@ -94,6 +95,12 @@ public final class MessageRenderer {
                     values.put("keyKept", "yes");
                 }
                 yield "action-needed";
+            }
+            case AddressChangedMail changed -> {
+                values.put("user", changed.user());
+                values.put("newAddress", changed.newAddress().value());
+                values.put("newKeyId", changed.newKeyId());
+                yield "address-changed";
             }
             case UnverifiedRecordsMail unverified -> {
                 values.put("foundBy", unverified.foundBy());

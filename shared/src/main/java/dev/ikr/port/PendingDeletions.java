@@ -1,5 +1,6 @@
 package dev.ikr.port;
 
+import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.UnverifiedRecord;
 import java.util.List;
@@ -13,14 +14,16 @@ public interface PendingDeletions {
     /**
      * What the table holds.
      *
-     * @param verified the records whose seal proves IKR wrote them as they read: the only ones acted on
+     * @param verified the rotation records whose seal proves IKR wrote them as they read: the only ones acted on
      * @param unverified the items that could be read but are not proven IKR's: reported, never acted on
+     * @param deliveries where each user's key was last delivered (sealed items too)
      */
-    record Contents(List<RotationRecord> verified, List<UnverifiedRecord> unverified) {
+    record Contents(List<RotationRecord> verified, List<UnverifiedRecord> unverified, List<LastDelivery> deliveries) {
 
         public Contents {
             verified = List.copyOf(verified);
             unverified = List.copyOf(unverified);
+            deliveries = List.copyOf(deliveries);
         }
     }
 
@@ -67,6 +70,11 @@ public interface PendingDeletions {
      * still that pending deletion (same state and {@code delete_on}), so a concurrent change wins.
      */
     void clearStale(RotationRecord pending);
+
+    /**
+     * Remembers where a user's key was delivered, unless a later delivery is already remembered.
+     */
+    void recordDelivery(LastDelivery delivery);
 
     /** Removes an intent (and only an intent) after a rollback or a repair. */
     void removeIntent(String user, String oldKeyId);

@@ -11,6 +11,7 @@ import dev.ikr.domain.DeletionDecision.Retry;
 import dev.ikr.domain.DeletionDecision;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.IamUser;
+import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.SecretParameterName;
 import dev.ikr.domain.StreamChange.Malformed;
@@ -186,6 +187,7 @@ public final class Destructor {
                     record.user(), record.oldKeyId(), record.newKeyId(),
                     parameterDeleted ? Optional.of(parameter) : Optional.empty()));
         }
+        rememberDelivery(record);
         if (parameterFailure.isPresent()) {
             return carryOut(eventId, planner.afterFailure(record, "the key is deleted but its SSM decryption key "
                     + parameter + " could not be: " + parameterFailure.get(), false, clock.instant()), audience);
@@ -201,6 +203,21 @@ public final class Destructor {
                     "the key was already gone: nothing left to delete" + decryptionKey);
         }
         return DeletionOutcome.of(eventId, Result.DELETED, record, "key deleted" + decryptionKey + "; owner told");
+    }
+
+    /**
+     * Once the old key is gone, remembers where its replacement was mailed, so that a later change of
+     * {@code IKR:EMAIL} is announced there. A failure only loses that notice: it is logged.
+     */
+    private void rememberDelivery(RotationRecord record) {
+        LastDelivery.of(record).ifPresent(delivery -> {
+            try {
+                pendingDeletions.recordDelivery(delivery);
+            } catch (RuntimeException e) {
+                LOG.warn("where the key was delivered is not remembered: a change of address will not be announced",
+                        Map.of("user", record.user(), "reason", describe(e)));
+            }
+        });
     }
 
     /** Writes the record back with a later {@code delete_on}: its expiry brings it back to this function. */

@@ -1,10 +1,12 @@
 package dev.ikr.rotation;
 
 import dev.ikr.crypto.Fernet;
+import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.EncryptionKey;
 import dev.ikr.domain.IssuedAccessKey;
 import dev.ikr.domain.SecretParameterName;
 import dev.ikr.domain.UserSettings;
+import dev.ikr.message.AddressChangedMail;
 import dev.ikr.message.MailAccount;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.message.NewKeyMail;
@@ -47,6 +49,12 @@ final class KeyDelivery {
             Optional<String> replacedKeyId, MailAccount account) {
         mailer.send(renderer.render(new NewKeyMail(settings.email(), account, user, newKey.id(), oldKeyId, deleteOn,
                 replacedKeyId, settings.instructions(), keyPart(user, newKey))));
+    }
+
+    /** Tells {@code previous} that the user's keys now go to {@code settings}' address (after the new key went). */
+    void announceAddressChange(String user, EmailAddress previous, UserSettings settings, String newKeyId,
+            MailAccount account) {
+        mailer.send(renderer.render(new AddressChangedMail(previous, account, user, settings.email(), newKeyId)));
     }
 
     private NewKeyMail.KeyPart keyPart(String user, IssuedAccessKey newKey) {

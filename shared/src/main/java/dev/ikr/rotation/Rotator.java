@@ -7,6 +7,7 @@ import dev.ikr.domain.CredentialReport;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.KeyReport;
+import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.RotationPolicy;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.UnverifiedRecord;
@@ -104,6 +105,8 @@ public final class Rotator {
                 .collect(Collectors.groupingBy(RotationRecord::user));
         Map<String, List<UnverifiedRecord>> unverifiedByUser = table.unverified().stream()
                 .collect(Collectors.groupingBy(UnverifiedRecord::user));
+        Map<String, LastDelivery> deliveries = table.deliveries().stream()
+                .collect(Collectors.toMap(LastDelivery::user, delivery -> delivery, (first, second) -> first));
         var account = new AccountForMails(accountId, directory);
         List<IamUser> enrolled = new ArrayList<>();
         List<UserOutcome> refused = new ArrayList<>();
@@ -131,8 +134,8 @@ public final class Rotator {
                 timeLeft.remaining().compareTo(SAFETY_MARGIN) < 0
                         ? logged(UserOutcome.of(user.name(), Action.DEFERRED,
                                 "the function's time limit is near: the next run handles this user"))
-                        : handle(user, recordsByUser.getOrDefault(user.name(), List.of()), keyReport, account, mode,
-                                now));
+                        : handle(user, recordsByUser.getOrDefault(user.name(), List.of()),
+                                Optional.ofNullable(deliveries.get(user.name())), keyReport, account, mode, now));
         String reportUse = report.map(found -> switch (found) {
             case CredentialReport.Ready ready -> "used";
             case CredentialReport.Unavailable unavailable -> "unavailable: " + unavailable.reason();
@@ -160,11 +163,11 @@ public final class Rotator {
         return report;
     }
 
-    private UserOutcome handle(IamUser user, List<RotationRecord> records, Optional<KeyReport> keyReport,
-            AccountForMails account, Mode mode, Instant now) {
+    private UserOutcome handle(IamUser user, List<RotationRecord> records, Optional<LastDelivery> lastDelivery,
+            Optional<KeyReport> keyReport, AccountForMails account, Mode mode, Instant now) {
         UserOutcome outcome;
         try {
-            outcome = userRotation.handle(user, records, keyReport, account, mode, now);
+            outcome = userRotation.handle(user, records, lastDelivery, keyReport, account, mode, now);
         } catch (RuntimeException e) {
             outcome = UserOutcome.of(user.name(), Action.FAILED, describe(e));
         }

@@ -4,9 +4,11 @@ import static dev.ikr.util.Failures.describe;
 
 import dev.ikr.domain.AccessKey;
 import dev.ikr.domain.AllowedEmailDomains;
+import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.IssuedAccessKey;
 import dev.ikr.domain.KeyReport;
+import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.MisconfiguredUserException;
 import dev.ikr.domain.RotationDecision.Repair;
 import dev.ikr.domain.RotationDecision.Rotate;
@@ -68,8 +70,8 @@ final class UserRotation {
      * @param keyReport the credential report's rows, when the run has one: a user it shows as surely not due is
      *     skipped without listing its keys
      */
-    UserOutcome handle(IamUser user, List<RotationRecord> records, Optional<KeyReport> keyReport,
-            AccountForMails account, Mode mode, Instant now) {
+    UserOutcome handle(IamUser user, List<RotationRecord> records, Optional<LastDelivery> lastDelivery,
+            Optional<KeyReport> keyReport, AccountForMails account, Mode mode, Instant now) {
         UserSettings settings;
         try {
             settings = UserSettings.fromTags(user, allowedDomains);
@@ -105,7 +107,8 @@ final class UserRotation {
                     before + "key " + rotate.oldKey().id() + " is " + rotate.oldKey().ageInDays(now)
                             + " days old; the limit is " + rotate.policy().rotateAfterDays() + " days",
                     Optional.of(rotate.oldKey().id()), Optional.empty());
-            case Rotate rotate -> rotate(user.name(), settings, rotate, repaired, account, now);
+            case Rotate rotate -> rotate(user.name(), settings, rotate, repaired,
+                    previousAddress(records, lastDelivery), account, now);
             case Repair repair -> UserOutcome.of(user.name(), Action.FAILED,
                     "a second repair was asked for right after the first: " + repairReason(repair));
         };
@@ -130,7 +133,7 @@ final class UserRotation {
     }
 
     private UserOutcome rotate(String user, UserSettings settings, Rotate rotate, Optional<Repaired> repaired,
-            AccountForMails account, Instant now) {
+            Optional<EmailAddress> previousAddress, AccountForMails account, Instant now) {
         String before = Repaired.prefix(repaired) + clearStale(rotate.staleFirst());
         String oldKeyId = rotate.oldKey().id();
         RotationRecord intent = RotationRecord.intent(user, oldKeyId, settings.email(), now);
@@ -165,10 +168,41 @@ final class UserRotation {
                         + describe(e) + ")");
             }
         }
+        String notice = previousAddress.filter(previous -> !previous.equals(settings.email()))
+                .map(previous -> announce(user, previous, settings, newKey.id(), account)).orElse("");
         return new UserOutcome(user, Action.ROTATED, before + "key " + oldKeyId + " was "
                 + rotate.oldKey().ageInDays(now) + " days old; new key mailed to " + settings.email()
-                + "; old key deleted on " + MessageRenderer.mailDate(deleteOn),
+                + "; old key deleted on " + MessageRenderer.mailDate(deleteOn) + notice,
                 Optional.of(oldKeyId), Optional.of(newKey.id()));
+    }
+
+    /**
+     * Where the user's keys went last: the address of its latest delivered rotation still in the table, or the
+     * delivery remembered after an earlier one finished.
+     */
+    private static Optional<EmailAddress> previousAddress(List<RotationRecord> records,
+            Optional<LastDelivery> lastDelivery) {
+        Optional<LastDelivery> latest = records.stream().filter(record -> !record.isIntent())
+                .map(LastDelivery::of).flatMap(Optional::stream)
+                .max(java.util.Comparator.comparing(LastDelivery::deliveredAt));
+        if (lastDelivery.isPresent() && (latest.isEmpty()
+                || lastDelivery.get().deliveredAt().isAfter(latest.get().deliveredAt()))) {
+            latest = lastDelivery;
+        }
+        return latest.map(LastDelivery::address);
+    }
+
+    /** The notice to the previous address; a failure is reported in the outcome, the rotation stands. */
+    private String announce(String user, EmailAddress previous, UserSettings settings, String newKeyId,
+            AccountForMails account) {
+        try {
+            delivery.announceAddressChange(user, previous, settings, newKeyId, account.get());
+            return "; the address changed: the previous address " + previous + " was told";
+        } catch (RuntimeException e) {
+            LOG.error("previous address not told of the change", Map.of("user", user, "reason", describe(e)));
+            return "; the address changed, but telling the previous address " + previous + " failed ("
+                    + describe(e) + ")";
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.ikr.domain.EncryptionKey;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.IssuedAccessKey;
 import dev.ikr.domain.KeyStatus;
+import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.MailMessage;
 import dev.ikr.domain.RecordSeal;
 import dev.ikr.domain.RecordState;
@@ -194,7 +195,9 @@ class DestructorTest extends InMemoryAccountTest {
         assertThat(secretStore.stored()).doesNotContainKey(ALICE);
         assertThat(table.records()).as("nothing is written back").isEmpty();
         assertThat(journal).containsExactly("deleteAccessKey alice " + OLD, "deleteUserKey alice",
-                "send alice@example.com");
+                "send alice@example.com", "recordDelivery alice");
+        assertThat(table.delivery(ALICE)).as("where the new key went, for a later change of address").contains(
+                new LastDelivery(ALICE, EmailAddress.of(ALICE_MAIL), NEW, STARTED));
         MailMessage mail = onlyMailTo(ALICE_MAIL);
         assertThat(mail.to()).containsExactly(EmailAddress.of(ALICE_MAIL));
         assertThat(mail.subject()).contains("deleted", ALICE, ACCOUNT);
@@ -230,7 +233,7 @@ class DestructorTest extends InMemoryAccountTest {
         assertThat(secretStore.stored()).doesNotContainKey(ALICE);
         assertThat(mailer.sent()).isEmpty();
         assertThat(table.records()).isEmpty();
-        assertThat(journal).containsExactly("deleteUserKey alice");
+        assertThat(journal).containsExactly("deleteUserKey alice", "recordDelivery alice");
     }
 
     @Test
@@ -240,7 +243,7 @@ class DestructorTest extends InMemoryAccountTest {
         assertThat(outcome.result()).isEqualTo(Result.ALREADY_GONE);
         assertThat(mailer.sent()).isEmpty();
         assertThat(table.records()).isEmpty();
-        assertThat(journal).as("no decryption key was stored").isEmpty();
+        assertThat(journal).as("no decryption key was stored").containsExactly("recordDelivery alice");
     }
 
     @Test
@@ -255,7 +258,7 @@ class DestructorTest extends InMemoryAccountTest {
         assertThat(outcome.result()).isEqualTo(Result.ALREADY_GONE);
         assertThat(outcome.reason()).contains("belongs to a later rotation and is kept");
         assertThat(secretStore.stored()).as("the later mail stays decryptable").containsKey(ALICE);
-        assertThat(journal).containsExactly("keepUserKey alice");
+        assertThat(journal).containsExactly("keepUserKey alice", "recordDelivery alice");
     }
 
     @Test
@@ -513,7 +516,7 @@ class DestructorTest extends InMemoryAccountTest {
         assertThat(second.result()).isEqualTo(Result.ALREADY_GONE);
         assertThat(secretStore.stored()).doesNotContainKey(ALICE);
         assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
-        assertThat(journal).containsExactly("deleteUserKey alice");
+        assertThat(journal).containsExactly("deleteUserKey alice", "recordDelivery alice");
     }
 
     @Test

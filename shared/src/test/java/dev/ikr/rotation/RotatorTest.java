@@ -9,6 +9,7 @@ import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.EncryptionKey;
 import dev.ikr.domain.KeyStatus;
+import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.MailMessage;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationPolicy;
@@ -688,5 +689,52 @@ class RotatorTest extends InMemoryAccountTest {
 
         assertThat(outcome(summary, ALICE).action()).isEqualTo(Action.UNVERIFIED_RECORD);
         assertThat(mailer.sent()).isEmpty();
+    }
+
+    // ---- a change of address --------------------------------------------------------------------
+
+    @Test
+    void tellsThePreviousAddress_whenIkrEmailChangedSinceTheLastDelivery() {
+        enrol(ALICE, 90);
+        table.recordDelivery(new LastDelivery(ALICE, EmailAddress.of("alice@old.example"), "AKIAEARLIER000000001",
+                NOW.minus(Duration.ofDays(90))));
+
+        UserOutcome outcome = outcome(apply(), ALICE);
+
+        assertThat(outcome.action()).isEqualTo(Action.ROTATED);
+        assertThat(outcome.reason()).contains("the previous address alice@old.example was told");
+        assertThat(mailer.sentTo(ALICE_MAIL)).hasSize(1);
+        assertThat(mailer.sentTo("alice@old.example")).singleElement().satisfies(mail -> {
+            assertThat(mail.subject()).contains("alice", ACCOUNT, "now go to another address");
+            assertThat(mail.text()).contains("New address: " + ALICE_MAIL, newKeyOf(outcome));
+            assertThat(mail.text()).doesNotContain(directory.issuedSecrets().getFirst());
+        });
+    }
+
+    @Test
+    void tellsNobodyElse_whenTheAddressIsTheOneLastDeliveredTo() {
+        enrol(ALICE, 90);
+        table.recordDelivery(new LastDelivery(ALICE, EmailAddress.of(ALICE_MAIL), "AKIAEARLIER000000001",
+                NOW.minus(Duration.ofDays(90))));
+
+        apply();
+
+        assertThat(mailer.sent()).singleElement().satisfies(mail ->
+                assertThat(mail.to()).containsExactly(EmailAddress.of(ALICE_MAIL)));
+    }
+
+    @Test
+    void keepsTheRotation_whenTheNoticeToThePreviousAddressFails() {
+        enrol(ALICE, 90);
+        table.recordDelivery(new LastDelivery(ALICE, EmailAddress.of("alice@old.example"), "AKIAEARLIER000000001",
+                NOW.minus(Duration.ofDays(90))));
+        mailer.refuse("alice@old.example");
+
+        UserOutcome outcome = outcome(apply(), ALICE);
+
+        assertThat(outcome.action()).isEqualTo(Action.ROTATED);
+        assertThat(outcome.reason()).contains("telling the previous address alice@old.example failed");
+        assertThat(directory.keyIds(ALICE)).hasSize(2);
+        assertThat(logs.all()).contains("previous address not told of the change");
     }
 }

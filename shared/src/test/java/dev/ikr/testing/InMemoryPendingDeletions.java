@@ -1,5 +1,6 @@
 package dev.ikr.testing;
 
+import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.UnverifiedRecord;
@@ -22,7 +23,8 @@ import java.util.function.UnaryOperator;
 public final class InMemoryPendingDeletions implements PendingDeletions {
 
     public enum Operation {
-        ALL, RECORD_INTENT, RECORD_NEW_KEY, SCHEDULE_DELETION, PUT_BACK, REMOVE_INTENT, CLEAR_STALE, ADOPT
+        ALL, RECORD_INTENT, RECORD_NEW_KEY, SCHEDULE_DELETION, PUT_BACK, REMOVE_INTENT, CLEAR_STALE, ADOPT,
+        RECORD_DELIVERY
     }
 
     private record Key(String user, String oldKeyId) {
@@ -31,6 +33,7 @@ public final class InMemoryPendingDeletions implements PendingDeletions {
     private final List<String> journal;
     private final Map<Key, RotationRecord> records = new LinkedHashMap<>();
     private final Map<Key, UnverifiedRecord> unverified = new LinkedHashMap<>();
+    private final Map<String, LastDelivery> deliveries = new LinkedHashMap<>();
     private final Set<Operation> failing = EnumSet.noneOf(Operation.class);
     private final Set<Operation> failingAfterWrite = EnumSet.noneOf(Operation.class);
     private Optional<RotationRecord> concurrentIntent = Optional.empty();
@@ -82,7 +85,8 @@ public final class InMemoryPendingDeletions implements PendingDeletions {
     @Override
     public synchronized Contents all() {
         check(Operation.ALL);
-        return new Contents(List.copyOf(records.values()), List.copyOf(unverified.values()));
+        return new Contents(List.copyOf(records.values()), List.copyOf(unverified.values()),
+                List.copyOf(deliveries.values()));
     }
 
     @Override
@@ -158,6 +162,22 @@ public final class InMemoryPendingDeletions implements PendingDeletions {
             journal.add("removeIntent " + user);
         }
         checkAfterWrite(Operation.REMOVE_INTENT);
+    }
+
+    /** Where the user's key was last delivered, as remembered. */
+    public synchronized Optional<LastDelivery> delivery(String user) {
+        return Optional.ofNullable(deliveries.get(user));
+    }
+
+    @Override
+    public synchronized void recordDelivery(LastDelivery delivery) {
+        check(Operation.RECORD_DELIVERY);
+        LastDelivery known = deliveries.get(delivery.user());
+        if (known == null || !known.deliveredAt().isAfter(delivery.deliveredAt())) {
+            deliveries.put(delivery.user(), delivery);
+            journal.add("recordDelivery " + delivery.user());
+        }
+        checkAfterWrite(Operation.RECORD_DELIVERY);
     }
 
     @Override

@@ -1,0 +1,24 @@
+package dev.ikr.message;
+
+import dev.ikr.domain.EmailAddress;
+import java.util.Objects;
+
+/**
+ * The notice to the address a user's keys used to go to, sent in the run that mailed a new key elsewhere because
+ * the user's {@code IKR:EMAIL} tag changed: whoever changed the tag is not the only one to know.
+ *
+ * @param to the previous address
+ * @param newAddress where the new key went
+ * @param newKeyId the key mailed there
+ */
+public record AddressChangedMail(EmailAddress to, MailAccount account, String user, EmailAddress newAddress,
+        String newKeyId) implements Mail {
+
+    public AddressChangedMail {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(account, "account");
+        NewKeyMail.requireText(user, "user");
+        Objects.requireNonNull(newAddress, "newAddress");
+        NewKeyMail.requireText(newKeyId, "newKeyId");
+    }
+}
