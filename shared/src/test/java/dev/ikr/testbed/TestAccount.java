@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.aws.KmsRecordAuthenticator;
 import dev.ikr.aws.RotationTableItems;
+import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.RecordSeal;
 import dev.ikr.domain.RotationRecord;
 import java.util.ArrayList;
@@ -106,6 +107,16 @@ public final class TestAccount {
 
     public List<Map<String, AttributeValue>> items() {
         return aws.dynamoDb().scan(request -> request.tableName(TABLE)).items();
+    }
+
+    /** The table's rotation items: every item but where each user's key was last delivered. */
+    public List<Map<String, AttributeValue>> rotationItems() {
+        return items().stream().filter(item -> !LastDelivery.RANGE_KEY.equals(item.get("ak").s())).toList();
+    }
+
+    /** The item that remembers where {@code user}'s key was last delivered. */
+    public Optional<Map<String, AttributeValue>> delivery(String user) {
+        return item(user, LastDelivery.RANGE_KEY);
     }
 
     public Optional<Map<String, AttributeValue>> item(String user, String oldKeyId) {

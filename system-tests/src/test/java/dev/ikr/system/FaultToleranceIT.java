@@ -132,11 +132,12 @@ class FaultToleranceIT {
         DESTRUCTOR_DELETE_PARAMETER(Phase.DESTRUCTOR, "ssm:DeleteParameter"),
         DESTRUCTOR_LIST_ACCOUNT_ALIASES(Phase.DESTRUCTOR, "iam:ListAccountAliases"),
         DESTRUCTOR_SEND_EMAIL(Phase.DESTRUCTOR, "ses:SendEmail"),
-        /** The MAC key's parameter, to seal a record written back: only when IAM's deletion fails. */
-        DESTRUCTOR_GET_PARAMETER(Phase.DESTRUCTOR, "ssm:GetParameter", body -> true,
-                Optional.of("iam:DeleteAccessKey")),
+        /** The MAC key's parameter, to seal what the destructor writes. */
+        DESTRUCTOR_GET_PARAMETER(Phase.DESTRUCTOR, "ssm:GetParameter"),
+        /** Where the new key went, remembered once the old key is gone (for a later change of address). */
+        DESTRUCTOR_PUT_ITEM_DELIVERY(Phase.DESTRUCTOR, "dynamodb:PutItem", body -> body.contains("#delivered")),
         /** Writing a record back for a retry: only happens when IAM fails too, so IAM's deletion fails with it. */
-        DESTRUCTOR_PUT_ITEM_REQUEUE(Phase.DESTRUCTOR, "dynamodb:PutItem", body -> true,
+        DESTRUCTOR_PUT_ITEM_REQUEUE(Phase.DESTRUCTOR, "dynamodb:PutItem", body -> !body.contains("#delivered"),
                 Optional.of("iam:DeleteAccessKey"));
 
         final Phase phase;
@@ -486,7 +487,10 @@ class FaultToleranceIT {
         itemsSeen.addAll(items);
         assertThat(items).allSatisfy(item -> {
             String state = item.get("state").s();
-            if (state.equals("needs_attention")) {
+            if (state.equals("delivered")) {
+                assertThat(item).as("a delivery item, sealed and without TTL").containsKeys("mac", "mac_key")
+                        .doesNotContainKey("delete_on");
+            } else if (state.equals("needs_attention")) {
                 assertThat(Optional.ofNullable(item.get("attempts")).map(attempts -> Integer.parseInt(attempts.n())))
                         .as("attempts of %s, which needs attention", item)
                         .hasValueSatisfying(attempts ->

@@ -73,7 +73,12 @@ class KeyLifecycleIT {
 
         assertThat(account.keyIds("alice")).containsExactly(newKey);
         assertThat(account.parameter("/ikr/secret/iam/alice")).isEmpty();
-        assertThat(account.items()).isEmpty();
+        assertThat(account.rotationItems()).isEmpty();
+        assertThat(account.delivery("alice")).as("where the new key went, remembered").hasValueSatisfying(item -> {
+            assertThat(item.get("email").s()).isEqualTo("alice@example.com");
+            assertThat(item.get("new_ak").s()).isEqualTo(newKey);
+            assertThat(item).containsKeys("mac", "mac_key").doesNotContainKey("delete_on");
+        });
         assertThat(expired(result)).singleElement().satisfies(entry -> {
             assertThat(entry).containsEntry("user", "alice").containsEntry("keyId", oldKey)
                     .containsEntry("keyDeleted", true);
@@ -102,9 +107,30 @@ class KeyLifecycleIT {
         Map<String, Object> result = expire(afterDeletionDate, Map.of());
 
         assertThat((List<?>) result.get("batchItemFailures")).isEmpty();
-        assertThat(account.items()).isEmpty();
+        assertThat(account.rotationItems()).isEmpty();
         assertThat(account.keyIds("carol")).hasSize(1);
         assertThat(logs.all()).contains("already_gone");
+    }
+
+    @Test
+    void aChangedIkrEmail_getsTheNextKey_andThePreviousAddressIsTold() {
+        String first = rotatedUser("heidi");
+        String second = otherKey("heidi", first);
+        expire(afterDeletionDate, Map.of());
+        account.aws().iam().tagUser(request -> request.userName("heidi")
+                .tags(tag -> tag.key("IKR:EMAIL").value("heidi@new.example")));
+        Instant nextRotation = rotatedAt.plus(Duration.ofDays(100));
+
+        new RotatorHandler(RotatorConfig.from(env(Map.of())), clients, clockAt(nextRotation))
+                .handleRequest(Map.of(), context());
+
+        String third = otherKey("heidi", second);
+        assertThat(account.sentMailsTo("heidi@new.example")).singleElement()
+                .satisfies(mail -> assertThat(mail.body()).contains(third));
+        assertThat(account.sentMailsTo("heidi@example.com")).last().satisfies(notice -> {
+            assertThat(notice.subject()).contains("heidi", Moto.ACCOUNT_ID, "now go to another address");
+            assertThat(notice.body()).contains("New address: heidi@new.example", third);
+        });
     }
 
     @Test
@@ -177,7 +203,7 @@ class KeyLifecycleIT {
         expire(afterDeletionDate.plus(Duration.ofMinutes(10)), Map.of());
 
         assertThat(account.keyIds("frank")).hasSize(1).doesNotContain(oldKey);
-        assertThat(account.items()).isEmpty();
+        assertThat(account.rotationItems()).isEmpty();
     }
 
     @Test
