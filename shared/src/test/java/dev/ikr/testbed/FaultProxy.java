@@ -135,6 +135,7 @@ public final class FaultProxy implements AutoCloseable {
             clients.dynamoDb();
             clients.ssm();
             clients.ses();
+            clients.kms();
             return clients;
         });
     }
