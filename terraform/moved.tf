@@ -57,8 +57,9 @@ moved {
 # the functions, their log groups and (with stream_view_type = "OLD_IMAGE", the original's view type)
 # the stream mapping: all are updated in place. The schedule rule, its target and the invoke
 # permission are replaced (other names; they hold no state). The original's Lambda layers and
-# AWSLambdaBasicExecutionRole attachments have no counterpart: they are destroyed (or, where the
-# original configured its own provider, removed from the state first; see the README).
+# AWSLambdaBasicExecutionRole attachments have no counterpart: a root module's plan destroys them; a
+# module call takes them out of the state first, since the provider the original configured inside
+# itself goes with it (README).
 # aws_ssm_parameter.smtp_password has the same address here. An address that already moved above is
 # moved to that earlier address, and on by the block above: each address is the target of one move.
 # terraform/upgrade/from-original-root-module.tf moves a root module's resources into a module call
