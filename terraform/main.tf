@@ -124,7 +124,7 @@ resource "aws_dynamodb_table" "this" {
   }
 
   stream_enabled   = true
-  stream_view_type = "NEW_AND_OLD_IMAGES"
+  stream_view_type = var.stream_view_type
 
   point_in_time_recovery {
     enabled = var.enable_pitr

@@ -46,6 +46,18 @@ variable "enable_pitr" {
   description = "Whether to enable point-in-time recovery for the DynamoDB table"
 }
 
+variable "stream_view_type" {
+  type        = string
+  default     = "NEW_AND_OLD_IMAGES"
+  nullable    = false
+  description = "What the table's stream records of a removed item: `NEW_AND_OLD_IMAGES` or `OLD_IMAGE` (the destructor reads only the old image). A table made by the original module streams `OLD_IMAGE`: keep that when upgrading from it, since changing the view type of a stream replaces the stream and with it the destructor's mapping"
+
+  validation {
+    condition     = contains(["NEW_AND_OLD_IMAGES", "OLD_IMAGE"], var.stream_view_type)
+    error_message = "stream_view_type must be NEW_AND_OLD_IMAGES or OLD_IMAGE: the destructor needs the old image of each removed item."
+  }
+}
+
 variable "deletion_protection_enabled" {
   type        = bool
   default     = true

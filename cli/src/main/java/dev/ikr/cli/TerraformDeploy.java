@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * Runs the Terraform module's complete example from a copy of {@code terraform/} in a work directory,
- * so the repository never gets {@code .terraform}, lock files or state. Used by the demo and the
- * module's integration test.
+ * so the repository never gets {@code .terraform}, lock files or state, or runs Terraform in a root module
+ * of a test's own ({@link #in}). Used by the demo and the module's integration tests.
  */
 public final class TerraformDeploy {
 
@@ -27,12 +27,18 @@ public final class TerraformDeploy {
 
     private final Path terraform;
     private final Path work;
-    private final Path example;
+    private final Path rootModule;
 
-    private TerraformDeploy(Path terraform, Path work) {
+    private TerraformDeploy(Path terraform, Path work, Path rootModule) {
         this.terraform = terraform;
         this.work = work;
-        this.example = work.resolve("terraform/examples/complete");
+        this.rootModule = rootModule;
+    }
+
+    /** Terraform in the root module {@code directory}; each command's output goes to a file beside it. */
+    public static TerraformDeploy in(Path terraform, Path directory) {
+        Path absolute = directory.toAbsolutePath();
+        return new TerraformDeploy(terraform, absolute.getParent(), absolute);
     }
 
     /** The {@code terraform} program on the PATH, if any. */
@@ -59,13 +65,18 @@ public final class TerraformDeploy {
                 Files.copy(file, into.resolve(relative));
             }
         }
-        var deploy = new TerraformDeploy(terraform, work);
+        var deploy = new TerraformDeploy(terraform, work, work.resolve("terraform/examples/complete"));
+        deploy.init();
+        return deploy;
+    }
+
+    /** {@code terraform init}, from the local provider mirror if there is one; again when a module source changes. */
+    public void init() {
         List<String> init = new ArrayList<>(List.of("init", "-input=false", "-no-color"));
         if (Files.isDirectory(PLUGIN_DIR)) {
             init.add("-plugin-dir=" + PLUGIN_DIR);
         }
-        deploy.run(init.toArray(String[]::new));
-        return deploy;
+        run(init.toArray(String[]::new));
     }
 
     public void apply(Map<String, String> variables) {
@@ -77,11 +88,12 @@ public final class TerraformDeploy {
     }
 
     /**
-     * Deletes the example's {@code .terraform} directory without following links: its provider links point outside
-     * the work directory (the plugin mirror), so a plain recursive delete of the work directory could reach them.
+     * Deletes the root module's {@code .terraform} directory without following links: its provider links point
+     * outside the work directory (the plugin mirror), so a plain recursive delete of the work directory could reach
+     * them.
      */
     public void removeInitialisation() {
-        Path root = example.resolve(".terraform");
+        Path root = rootModule.resolve(".terraform");
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -94,9 +106,9 @@ public final class TerraformDeploy {
         }
     }
 
-    /** Runs terraform in the copied example; returns its standard output, fails with the tail of its output. */
+    /** Runs terraform in the root module; returns its standard output, fails with the tail of its output. */
     public String run(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(terraform.toString(), "-chdir=" + example));
+        List<String> command = new ArrayList<>(List.of(terraform.toString(), "-chdir=" + rootModule));
         command.addAll(List.of(arguments));
         String name = arguments[0] + "-" + System.nanoTime();
         Path stdout = work.resolve(name + ".out");
