@@ -1,5 +1,6 @@
 package dev.ikr.config;
 
+import dev.ikr.domain.MetricNamespace;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param mail {@code MAIL_CLIENT}, {@code MAIL_FROM} and the mailer's own variables
  * @param accountId {@code ACCOUNT_ID}, overriding the account of the invoked function's ARN
  * @param maxConcurrency {@code MAX_CONCURRENCY} (4): users handled at once
+ * @param metricsNamespace {@code METRICS_NAMESPACE} ({@code IKR}): the CloudWatch namespace of the batch's metrics
  */
 public record DestructorConfig(
         String tableName,
@@ -22,7 +24,8 @@ public record DestructorConfig(
         int maxDeleteAttempts,
         MailConfig mail,
         Optional<String> accountId,
-        int maxConcurrency) {
+        int maxConcurrency,
+        MetricNamespace metricsNamespace) {
 
     public static final int DEFAULT_RETRY_AFTER_MINS = 5;
     public static final int DEFAULT_MAX_DELETE_ATTEMPTS = 10;
@@ -38,6 +41,7 @@ public record DestructorConfig(
                 MailConfig.from(variables),
                 env.accountId(),
                 env.positiveInt("MAX_CONCURRENCY", RotatorConfig.DEFAULT_MAX_CONCURRENCY,
-                        RotatorConfig.MAX_CONCURRENCY_LIMIT));
+                        RotatorConfig.MAX_CONCURRENCY_LIMIT),
+                env.metricsNamespace("METRICS_NAMESPACE"));
     }
 }
