@@ -9,6 +9,7 @@ import dev.ikr.aws.AwsClients;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.log.JsonLog;
 import dev.ikr.message.MessageRenderer;
+import dev.ikr.metrics.FunctionMetrics;
 import dev.ikr.rotation.Rotator;
 import dev.ikr.rotation.RunSummary;
 import dev.ikr.wiring.InvokedAccount;
@@ -21,7 +22,8 @@ import org.crac.Resource;
 /**
  * The rotator Lambda, invoked by the EventBridge schedule. Thin: it reads the account from the
  * function's ARN, runs the {@link Rotator} and returns its summary; when a user failed it ends in
- * error, carrying the same summary.
+ * error, carrying the same summary. Either way, and when the run itself throws, it writes the run's
+ * metrics ({@link FunctionMetrics}) first.
  */
 public final class RotatorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>>, Resource {
 
@@ -32,6 +34,7 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
     private final Rotator rotator;
     private final AwsCallCounter callCounter;
     private final AwsClients clients;
+    private final FunctionMetrics metrics;
 
     /**
      * Used by Lambda: configuration from the environment, validated once, clients built once; with
@@ -42,20 +45,28 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
         Core.getGlobalContext().register(this);
     }
 
-    /** Used by {@code scripts/ikr invoke rotator --now} and tests: the same wiring with a chosen clock. */
+    /** Used by tests: the same wiring with a chosen clock; metrics on standard output, as in Lambda. */
     public RotatorHandler(RotatorConfig config, AwsClients clients, Clock clock) {
-        this(config, RotatorWiring.rotator(config, clients, clock), clients.callCounter(), clients);
+        this(config, clients, clock, FunctionMetrics.toStandardOutput(config.metricsNamespace()));
     }
 
-    public RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter) {
-        this(config, rotator, callCounter, null);
+    /** Used by {@code scripts/ikr invoke rotator --now}: the same wiring with a chosen clock and metrics. */
+    public RotatorHandler(RotatorConfig config, AwsClients clients, Clock clock, FunctionMetrics metrics) {
+        this(config, RotatorWiring.rotator(config, clients, clock), clients.callCounter(), clients, metrics);
     }
 
-    private RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter, AwsClients clients) {
+    /** With a rotator built elsewhere (the demo's, tests'). */
+    public RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter, FunctionMetrics metrics) {
+        this(config, rotator, callCounter, null, metrics);
+    }
+
+    private RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter, AwsClients clients,
+            FunctionMetrics metrics) {
         this.config = config;
         this.rotator = rotator;
         this.callCounter = callCounter;
         this.clients = clients;
+        this.metrics = metrics;
     }
 
     /** SnapStart: warm what the first invocation needs (no AWS call is made). */
@@ -73,11 +84,20 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        FunctionMetrics.Invocation invocation = metrics.start(context);
         Map<String, Long> callsBefore = callCounter.snapshot();
         Rotator.TimeLeft timeLeft = context == null ? Rotator.TimeLeft.UNLIMITED
                 : () -> java.time.Duration.ofMillis(context.getRemainingTimeInMillis());
-        RunSummary summary = rotator.run(InvokedAccount.id(config.accountId(), context), Rotator.Mode.APPLY, timeLeft);
-        Map<String, Object> response = summary.toResponse(callCounter.since(callsBefore));
+        RunSummary summary;
+        try {
+            summary = rotator.run(InvokedAccount.id(config.accountId(), context), Rotator.Mode.APPLY, timeLeft);
+        } catch (RuntimeException | Error runFailed) {
+            invocation.rotatorRunFailed(callCounter.since(callsBefore));
+            throw runFailed;
+        }
+        Map<String, Long> calls = callCounter.since(callsBefore);
+        invocation.rotatorRun(summary, calls);
+        Map<String, Object> response = summary.toResponse(calls);
         LOG.info("run finished", Map.of("counts", response.get("counts"),
                 "totalAwsCalls", response.get("totalAwsCalls")));
         if (summary.anyFailed()) {
