@@ -35,6 +35,7 @@ locals {
     MAX_CONCURRENCY         = tostring(var.max_concurrency)
     MAIL_CLIENT             = var.mail_client
     MAIL_FROM               = var.mail_from
+    METRICS_NAMESPACE       = var.metrics_namespace
     MAILGUN_API_URL         = var.mail_client == "mailgun" ? var.mailgun_api_url : null
     MAILGUN_API_KEY_NAME    = var.mail_client == "mailgun" ? var.mailgun_api_key_parameter_name : null
     SMTP_SERVER             = var.mail_client == "smtp" ? var.smtp_server : null

@@ -77,3 +77,13 @@ output "smtp_ssm_parameter_arn" {
   description = "ARN of the SSM SecureString the functions read the SMTP password from (created by this module when `smtp_password` is given); null unless `mail_client` is smtp"
   value       = var.mail_client == "smtp" ? local.mailer_secret_parameter_arn : null
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic the alarms notify (`alarm_topic_arn`, or the topic created for `alarm_email`); null when they notify nobody"
+  value       = var.create_alarms ? local.alarm_topic_arn : null
+}
+
+output "alarm_names" {
+  description = "Names of the CloudWatch alarms, by what they watch (rotator_failed, destructor_failure_queue, rotator_missed_run, ...); empty when `create_alarms` is false"
+  value       = { for key, alarm in aws_cloudwatch_metric_alarm.this : key => alarm.alarm_name }
+}

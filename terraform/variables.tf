@@ -502,3 +502,61 @@ variable "secret_kms_key_arn" {
     error_message = "secret_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), or null."
   }
 }
+
+# ---------------------------------------------------------------------------------------------------
+# Metrics and alarms
+# ---------------------------------------------------------------------------------------------------
+
+variable "metrics_namespace" {
+  type        = string
+  default     = "IKR"
+  nullable    = false
+  description = "`METRICS_NAMESPACE`: the CloudWatch namespace both functions write their metrics to (embedded metric format, dimension `FunctionName`), and the one the alarms watch"
+
+  # The rule the functions check at cold start (MetricNamespace), as CloudWatch documents a namespace.
+  validation {
+    condition     = can(regex("^[A-Za-z0-9 ._/#:-]{1,255}$", var.metrics_namespace)) && trimspace(var.metrics_namespace) != "" && !startswith(var.metrics_namespace, ":") && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be a CloudWatch namespace: 1 to 255 letters, digits, spaces and . - _ / # :, not only spaces, not starting with ':' or 'AWS/' (reserved for AWS)."
+  }
+}
+
+variable "create_alarms" {
+  type        = bool
+  default     = true
+  nullable    = false
+  description = "Whether to create the CloudWatch alarms on a failed user or record, an item that needs a person, a message in the destructor's on-failure queue, a rotator error and a rotator that did not run (see the README's Metrics and alarms)"
+}
+
+variable "alarm_topic_arn" {
+  type        = string
+  default     = null
+  description = "ARN of an existing SNS topic the alarms notify. Null: a topic this module creates for `alarm_email`, or, without `alarm_email` either, alarms without actions (visible in the console only)"
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", coalesce(var.alarm_topic_arn, "-")))
+    error_message = "alarm_topic_arn must be the ARN of a standard SNS topic (arn:aws:sns:<region>:<account>:<topic name>), or null."
+  }
+}
+
+variable "alarm_email" {
+  type        = string
+  default     = null
+  description = "Address subscribed to a topic this module creates (`<key_creator_function_name>-alarms`) when `alarm_topic_arn` is null; SNS mails it a confirmation link first. Ignored when `alarm_topic_arn` is set"
+
+  validation {
+    condition     = var.alarm_email == null || (length(coalesce(var.alarm_email, "-")) <= 254 && can(regex("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$", coalesce(var.alarm_email, "-"))))
+    error_message = "alarm_email must be a plain mail address such as ops@example.com, or null."
+  }
+}
+
+variable "rotator_missed_run_alarm_hours" {
+  type        = number
+  default     = 26
+  nullable    = false
+  description = "Hours without a rotator invocation after which its missed-run alarm fires. The default suits a daily `cron_expression`; keep it above your schedule's longest gap. At most 168: CloudWatch evaluates at most 7 days of hourly periods"
+
+  validation {
+    condition     = var.rotator_missed_run_alarm_hours >= 2 && var.rotator_missed_run_alarm_hours <= 168 && floor(var.rotator_missed_run_alarm_hours) == var.rotator_missed_run_alarm_hours
+    error_message = "rotator_missed_run_alarm_hours must be a whole number of hours from 2 to 168 (CloudWatch evaluates at most 7 days)."
+  }
+}

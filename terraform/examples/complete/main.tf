@@ -18,12 +18,14 @@ provider "aws" {
   dynamic "endpoints" {
     for_each = local.emulated ? [var.aws_endpoint] : []
     content {
+      cloudwatch     = endpoints.value
       cloudwatchlogs = endpoints.value
       dynamodb       = endpoints.value
       events         = endpoints.value
       iam            = endpoints.value
       kms            = endpoints.value
       lambda         = endpoints.value
+      sns            = endpoints.value
       sqs            = endpoints.value
       ssm            = endpoints.value
       sts            = endpoints.value
@@ -60,4 +62,6 @@ module "iam_key_rotator" {
 
   cw_log_group_retention = 30
   tags                   = var.tags
+
+  alarm_email = var.alarm_email
 }

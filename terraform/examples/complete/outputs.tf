@@ -77,3 +77,13 @@ output "smtp_ssm_parameter_arn" {
   description = "ARN of the SMTP password's SecureString; null unless the mail client is smtp"
   value       = module.iam_key_rotator.smtp_ssm_parameter_arn
 }
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic the alarms notify; null without alarm_email"
+  value       = module.iam_key_rotator.alarm_topic_arn
+}
+
+output "alarm_names" {
+  description = "Names of the CloudWatch alarms, by what they watch"
+  value       = module.iam_key_rotator.alarm_names
+}

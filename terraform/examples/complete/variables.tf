@@ -51,6 +51,12 @@ variable "deletion_protection_enabled" {
   description = "Whether DynamoDB refuses to delete the table; set false (and apply) before destroying the example"
 }
 
+variable "alarm_email" {
+  type        = string
+  default     = null
+  description = "Address the module's alarm topic mails (after the subscription is confirmed); null for alarms without actions"
+}
+
 variable "retain_log_groups_on_destroy" {
   type        = bool
   default     = false

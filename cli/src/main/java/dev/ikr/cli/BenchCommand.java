@@ -4,6 +4,7 @@ import dev.ikr.aws.AwsClients;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.local.LocalContext;
 import dev.ikr.local.MotoServer;
+import dev.ikr.metrics.FunctionMetrics;
 import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
 import java.lang.management.ManagementFactory;
@@ -81,7 +82,8 @@ final class BenchCommand implements Callable<Integer> {
             var config = RotatorConfig.from(Map.of("IAM_KEY_ROTATOR_TABLE", TABLE, "MAIL_FROM", SENDER,
                     "ACCOUNT_ID", MotoServer.ACCOUNT_ID, "RECORD_KMS_KEY_ID", recordKey));
             var handler = new RotatorHandler(config, ikrClients,
-                    Clock.offset(Clock.systemUTC(), Duration.ofDays(40)));
+                    Clock.offset(Clock.systemUTC(), Duration.ofDays(40)),
+                    FunctionMetrics.toStandardError(config.metricsNamespace()));
             System.gc();
             ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
             long ikrStart = System.nanoTime();
@@ -149,7 +151,9 @@ final class BenchCommand implements Callable<Integer> {
                         "ACCOUNT_ID", MotoServer.ACCOUNT_ID, "RECORD_KMS_KEY_ID", recordKey));
                 builder.redirectError(ProcessBuilder.Redirect.DISCARD);
                 Process process = builder.start();
+                // the handler's metrics line comes first on standard output, as in Lambda; the time is the last line
                 String out = new String(process.getInputStream().readAllBytes()).strip();
+                out = out.substring(out.lastIndexOf('\n') + 1);
                 process.waitFor(2, TimeUnit.MINUTES);
                 return process.exitValue() == 0 ? out : "failed (exit " + process.exitValue() + ")";
             }

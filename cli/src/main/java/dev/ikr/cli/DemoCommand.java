@@ -11,6 +11,7 @@ import dev.ikr.domain.AccessKey;
 import dev.ikr.domain.MailMessage;
 import dev.ikr.local.LocalContext;
 import dev.ikr.local.MotoServer;
+import dev.ikr.metrics.FunctionMetrics;
 import dev.ikr.port.Mailer;
 import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
@@ -95,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
                 sent.add(message);
             };
             var rotator = new RotatorHandler(config, RotatorWiring.rotator(config, clients, clockAt(rotationTime),
-                    showing), clients.callCounter());
+                    showing), clients.callCounter(), FunctionMetrics.toStandardError(config.metricsNamespace()));
             Map<String, Object> summary;
             try {
                 summary = rotator.handleRequest(env, context());
@@ -118,7 +119,9 @@ final class DemoCommand implements Callable<Integer> {
 
             Instant expiryTime = rotationTime.plus(Duration.ofDays(6));
             step("Expiring the table's items as DynamoDB's TTL would, as if it were " + expiryTime);
-            var destructor = new DestructorHandler(DestructorConfig.from(functionEnv(recordKey)), clients, clockAt(expiryTime));
+            var destructorConfig = DestructorConfig.from(functionEnv(recordKey));
+            var destructor = new DestructorHandler(destructorConfig, clients, clockAt(expiryTime),
+                    FunctionMetrics.toStandardError(destructorConfig.metricsNamespace()));
             var expiry = new Expiry(clients, TABLE).run(expiryTime, destructor, context());
             for (JsonNode entry : LocalRun.JSON.valueToTree(expiry).path("expired")) {
                 say(entry.path("user").asText() + ": old key " + entry.path("keyId").asText()

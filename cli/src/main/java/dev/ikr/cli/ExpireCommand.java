@@ -3,6 +3,7 @@ package dev.ikr.cli;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.destructor.DestructorHandler;
+import dev.ikr.metrics.FunctionMetrics;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +27,8 @@ final class ExpireCommand implements Callable<Integer> {
         var config = DestructorConfig.from(System.getenv());
         var clients = new AwsClients();
         var clock = LocalRun.clock(Optional.ofNullable(now));
-        var handler = new DestructorHandler(config, clients, clock);
+        var handler = new DestructorHandler(config, clients, clock,
+                FunctionMetrics.toStandardError(config.metricsNamespace()));
         var result = new Expiry(clients, config.tableName())
                 .run(clock.instant(), handler, LocalRun.context("ikr-destructor", clients));
         LocalRun.print(result);

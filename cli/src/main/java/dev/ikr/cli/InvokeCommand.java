@@ -4,6 +4,7 @@ import dev.ikr.aws.AwsClients;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.destructor.DestructorHandler;
+import dev.ikr.metrics.FunctionMetrics;
 import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
 import java.nio.file.Path;
@@ -38,7 +39,8 @@ final class InvokeCommand {
         public Integer call() throws Exception {
             var config = RotatorConfig.from(System.getenv());
             var clients = new AwsClients();
-            var handler = new RotatorHandler(config, clients, LocalRun.clock(Optional.ofNullable(now)));
+            var handler = new RotatorHandler(config, clients, LocalRun.clock(Optional.ofNullable(now)),
+                    FunctionMetrics.toStandardError(config.metricsNamespace()));
             Map<String, Object> input = LocalRun.readEvent(Optional.ofNullable(event), "scheduled-event.json");
             try {
                 LocalRun.print(handler.handleRequest(input, LocalRun.context("ikr-rotator", clients)));
@@ -68,7 +70,8 @@ final class InvokeCommand {
         public Integer call() throws Exception {
             var config = DestructorConfig.from(System.getenv());
             var clients = new AwsClients();
-            var handler = new DestructorHandler(config, clients, LocalRun.clock(Optional.ofNullable(now)));
+            var handler = new DestructorHandler(config, clients, LocalRun.clock(Optional.ofNullable(now)),
+                    FunctionMetrics.toStandardError(config.metricsNamespace()));
             var response = handler.handleRequest(StreamEvents.read(event), LocalRun.context("ikr-destructor", clients));
             var failures = response.getBatchItemFailures().stream()
                     .map(failure -> Map.of("itemIdentifier", failure.getItemIdentifier())).toList();

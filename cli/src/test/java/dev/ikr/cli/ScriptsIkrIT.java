@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ikr.testbed.EmfLines;
 import dev.ikr.testbed.Moto;
 import dev.ikr.testbed.MotoExtension;
 import dev.ikr.testbed.TestAccount;
@@ -58,6 +59,9 @@ class ScriptsIkrIT {
         assertThat(result.exitCode()).isZero();
         assertThat(result.json().path("counts").path("rotated").asInt()).isEqualTo(1);
         assertThat(result.stderr()).contains("\"message\":\"decision\"");
+        assertThat(result.stdout()).as("the summary alone, ready for jq").doesNotContain("_aws");
+        assertThat(EmfLines.documents(result.stderr().lines().toList())).as("the run's metrics, with the logs")
+                .singleElement().satisfies(run -> assertThat(EmfLines.metrics(run)).containsEntry("Rotated", 1L));
         assertThat(account.keyIds("alice")).hasSize(2);
         assertThat(account.sentMailsTo("alice@example.com")).hasSize(1);
     }

@@ -5,11 +5,13 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.ikr.aws.AwsCallCounter;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.domain.StreamChange;
 import dev.ikr.log.JsonLog;
 import dev.ikr.message.MessageRenderer;
+import dev.ikr.metrics.FunctionMetrics;
 import dev.ikr.rotation.DeletionOutcome;
 import dev.ikr.rotation.Destructor;
 import dev.ikr.wiring.InvokedAccount;
@@ -26,6 +28,7 @@ import org.crac.Resource;
  * The destructor Lambda, fed by the table's stream. Thin: it reads the records, lets the
  * {@link Destructor} handle them, and reports the records the stream must deliver again as
  * {@code batchItemFailures} (partial batch response), so one bad record never blocks or loses the others.
+ * It writes the batch's metrics ({@link FunctionMetrics}) before it answers.
  */
 public final class DestructorHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse>, Resource {
 
@@ -33,7 +36,9 @@ public final class DestructorHandler implements RequestHandler<DynamodbEvent, St
 
     private final DestructorConfig config;
     private final Destructor destructor;
+    private final AwsCallCounter callCounter;
     private final AwsClients clients;
+    private final FunctionMetrics metrics;
 
     /**
      * Used by Lambda: configuration from the environment, validated once, clients built once; with
@@ -44,20 +49,28 @@ public final class DestructorHandler implements RequestHandler<DynamodbEvent, St
         Core.getGlobalContext().register(this);
     }
 
-    /** Used by {@code scripts/ikr} and tests: the same wiring with a chosen clock. */
+    /** Used by tests: the same wiring with a chosen clock; metrics on standard output, as in Lambda. */
     public DestructorHandler(DestructorConfig config, AwsClients clients, Clock clock) {
-        this(config, DestructorWiring.destructor(config, clients, clock), clients);
+        this(config, clients, clock, FunctionMetrics.toStandardOutput(config.metricsNamespace()));
     }
 
-    /** With a destructor built elsewhere (the handler's tests). */
-    DestructorHandler(DestructorConfig config, Destructor destructor) {
-        this(config, destructor, null);
+    /** Used by {@code scripts/ikr}: the same wiring with a chosen clock and metrics. */
+    public DestructorHandler(DestructorConfig config, AwsClients clients, Clock clock, FunctionMetrics metrics) {
+        this(config, DestructorWiring.destructor(config, clients, clock), clients.callCounter(), clients, metrics);
     }
 
-    private DestructorHandler(DestructorConfig config, Destructor destructor, AwsClients clients) {
+    /** With a destructor built elsewhere (the handler's tests): no AWS calls to count. */
+    DestructorHandler(DestructorConfig config, Destructor destructor, FunctionMetrics metrics) {
+        this(config, destructor, new AwsCallCounter(), null, metrics);
+    }
+
+    private DestructorHandler(DestructorConfig config, Destructor destructor, AwsCallCounter callCounter,
+            AwsClients clients, FunctionMetrics metrics) {
         this.config = config;
         this.destructor = destructor;
+        this.callCounter = callCounter;
         this.clients = clients;
+        this.metrics = metrics;
     }
 
     /** SnapStart: warm what the first invocation needs (no AWS call is made). */
@@ -75,13 +88,22 @@ public final class DestructorHandler implements RequestHandler<DynamodbEvent, St
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        FunctionMetrics.Invocation invocation = metrics.start(context);
+        Map<String, Long> callsBefore = callCounter.snapshot();
         List<DynamodbEvent.DynamodbStreamRecord> records = event == null || event.getRecords() == null
                 ? List.of() : event.getRecords();
         List<StreamChange> changes = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             changes.add(StreamRecords.read(records.get(i), i));
         }
-        List<DeletionOutcome> outcomes = destructor.process(changes, InvokedAccount.id(config.accountId(), context));
+        List<DeletionOutcome> outcomes;
+        try {
+            outcomes = destructor.process(changes, InvokedAccount.id(config.accountId(), context));
+        } catch (RuntimeException | Error batchFailed) {
+            invocation.destructorBatchFailed(callCounter.since(callsBefore));
+            throw batchFailed;
+        }
+        invocation.destructorBatch(outcomes, callCounter.since(callsBefore));
         List<BatchItemFailure> failures = new ArrayList<>();
         var counts = new TreeMap<String, Integer>();
         for (DeletionOutcome outcome : outcomes) {

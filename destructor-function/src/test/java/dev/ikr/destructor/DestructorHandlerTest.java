@@ -14,7 +14,10 @@ import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.local.LocalContext;
 import dev.ikr.message.MessageRenderer;
+import dev.ikr.metrics.FunctionMetrics;
 import dev.ikr.rotation.Destructor;
+import dev.ikr.testbed.EmfLines;
+import dev.ikr.testbed.LogCapture;
 import dev.ikr.testing.InMemoryIdentityDirectory;
 import dev.ikr.testing.InMemoryPendingDeletions;
 import dev.ikr.testing.InMemoryRecordAuthenticator;
@@ -31,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The handler over batches as Lambda delivers them ({@code src/test/resources/events/batch-*.json}). */
 class DestructorHandlerTest {
@@ -49,7 +53,11 @@ class DestructorHandlerTest {
     private final DestructorHandler handler = new DestructorHandler(CONFIG, new Destructor(iam, table, ssm,
             new InMemoryRecordAuthenticator(), mailer,
             new MessageRenderer(), new Destructor.Options(CONFIG.encryptKeyPair(), CONFIG.retryAfter(),
-                    CONFIG.maxDeleteAttempts(), CONFIG.maxConcurrency()), clock));
+                    CONFIG.maxDeleteAttempts(), CONFIG.maxConcurrency()), clock),
+            FunctionMetrics.toStandardOutput(CONFIG.metricsNamespace()));
+
+    @RegisterExtension
+    final LogCapture logs = new LogCapture();
 
     // ---- helpers ------------------------------------------------------------------------------
 
@@ -101,6 +109,29 @@ class DestructorHandlerTest {
             assertThat(mail.subject()).contains(ACCOUNT);
             assertThat(mail.text()).contains(oldKey("alice"));
         });
+    }
+
+    @Test
+    void writesTheBatchsMetrics_asOneEmbeddedMetricFormatLineOnStandardOutput_everyResultCounted() {
+        rotated("alice");
+        rotated("bob");
+        rotated("carol");
+        iam.refuseDeletionsFor("bob");
+        table.fail(InMemoryPendingDeletions.Operation.PUT_BACK);
+
+        // 100 alice expired, 200 a removal without old image, 300 bob expired, 400 an insert, 500 carol deleted by hand
+        handle(event("batch-mixed.json"));
+
+        var batch = EmfLines.documents(logs.standardOutput());
+        assertThat(batch).hasSize(1);
+        assertThat(batch.getFirst().path("FunctionName").asText()).isEqualTo("ikr-destructor");
+        assertThat(batch.getFirst().path("_aws").path("CloudWatchMetrics").path(0).path("Namespace").asText())
+                .isEqualTo("IKR");
+        assertThat(EmfLines.metrics(batch.getFirst())).containsEntry("Deleted", 1L).containsEntry("Malformed", 1L)
+                .containsEntry("Failed", 1L).containsEntry("Ignored", 1L).containsEntry("Cancelled", 1L)
+                .containsEntry("AlreadyGone", 0L).containsEntry("Requeued", 0L).containsEntry("NeedsAttention", 0L)
+                .containsEntry("AwsCalls", 0L).containsEntry("RunFailed", 0L).containsKey("RunDuration");
+        assertThat(logs.standardOutput().getFirst()).doesNotContain("alice", "bob", "carol", "AKIA");
     }
 
     @Test

@@ -9,11 +9,12 @@ import dev.ikr.aws.AwsClients;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.log.JsonLog;
 import dev.ikr.message.MessageRenderer;
+import dev.ikr.metrics.FunctionMetrics;
 import dev.ikr.rotation.Adoption;
 import dev.ikr.rotation.Rotator;
 import dev.ikr.rotation.RunSummary;
-import dev.ikr.wiring.InvokedAccount;
 import dev.ikr.util.Lazy;
+import dev.ikr.wiring.InvokedAccount;
 import dev.ikr.wiring.Priming;
 import java.time.Clock;
 import java.util.Map;
@@ -24,8 +25,9 @@ import org.crac.Resource;
 /**
  * The rotator Lambda, invoked by the EventBridge schedule. Thin: it reads the account from the
  * function's ARN, runs the {@link Rotator} and returns its summary; when a user failed it ends in
- * error, carrying the same summary. Invoked by a person with {@code {"action": "adopt", "dryRun": true|false}}, it
- * adopts the original project's table items instead ({@link Adoption}): only its role may seal items.
+ * error, carrying the same summary. Either way, and when the run itself throws, it writes the run's
+ * metrics ({@link FunctionMetrics}) first. Invoked by a person with {@code {"action": "adopt", "dryRun": true|false}},
+ * it adopts the original project's table items instead ({@link Adoption}): only its role may seal items.
  */
 public final class RotatorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>>, Resource {
 
@@ -37,6 +39,7 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
     private final AwsCallCounter callCounter;
     private final AwsClients clients;
     private final Supplier<Adoption> adoption;
+    private final FunctionMetrics metrics;
 
     /**
      * Used by Lambda: configuration from the environment, validated once, clients built once; with
@@ -47,25 +50,32 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
         Core.getGlobalContext().register(this);
     }
 
-    /** Used by {@code scripts/ikr invoke rotator --now} and tests: the same wiring with a chosen clock. */
+    /** Used by tests: the same wiring with a chosen clock; metrics on standard output, as in Lambda. */
     public RotatorHandler(RotatorConfig config, AwsClients clients, Clock clock) {
-        this(config, RotatorWiring.rotator(config, clients, clock), clients.callCounter(), clients,
+        this(config, clients, clock, FunctionMetrics.toStandardOutput(config.metricsNamespace()));
+    }
+
+    /** Used by {@code scripts/ikr invoke rotator --now}: the same wiring with a chosen clock and metrics. */
+    public RotatorHandler(RotatorConfig config, AwsClients clients, Clock clock, FunctionMetrics metrics) {
+        this(config, RotatorWiring.rotator(config, clients, clock), clients.callCounter(), clients, metrics,
                 Lazy.of(() -> RotatorWiring.adoption(config, clients)));
     }
 
-    public RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter) {
-        this(config, rotator, callCounter, null, () -> {
+    /** With a rotator built elsewhere (the demo's, tests'): no adoption. */
+    public RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter, FunctionMetrics metrics) {
+        this(config, rotator, callCounter, null, metrics, () -> {
             throw new IllegalStateException("this handler was built without adoption");
         });
     }
 
     private RotatorHandler(RotatorConfig config, Rotator rotator, AwsCallCounter callCounter, AwsClients clients,
-            Supplier<Adoption> adoption) {
+            FunctionMetrics metrics, Supplier<Adoption> adoption) {
         this.config = config;
         this.rotator = rotator;
         this.callCounter = callCounter;
         this.clients = clients;
         this.adoption = adoption;
+        this.metrics = metrics;
     }
 
     /** SnapStart: warm what the first invocation needs (no AWS call is made). */
@@ -87,11 +97,20 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
             Adoption.Report report = adoption.get().adopt(AdoptRequest.dryRun(event));
             return report.toResponse();
         }
+        FunctionMetrics.Invocation invocation = metrics.start(context);
         Map<String, Long> callsBefore = callCounter.snapshot();
         Rotator.TimeLeft timeLeft = context == null ? Rotator.TimeLeft.UNLIMITED
                 : () -> java.time.Duration.ofMillis(context.getRemainingTimeInMillis());
-        RunSummary summary = rotator.run(InvokedAccount.id(config.accountId(), context), Rotator.Mode.APPLY, timeLeft);
-        Map<String, Object> response = summary.toResponse(callCounter.since(callsBefore));
+        RunSummary summary;
+        try {
+            summary = rotator.run(InvokedAccount.id(config.accountId(), context), Rotator.Mode.APPLY, timeLeft);
+        } catch (RuntimeException | Error runFailed) {
+            invocation.rotatorRunFailed(callCounter.since(callsBefore));
+            throw runFailed;
+        }
+        Map<String, Long> calls = callCounter.since(callsBefore);
+        invocation.rotatorRun(summary, calls);
+        Map<String, Object> response = summary.toResponse(calls);
         LOG.info("run finished", Map.of("counts", response.get("counts"),
                 "totalAwsCalls", response.get("totalAwsCalls")));
         if (summary.anyFailed()) {

@@ -2,7 +2,9 @@ package dev.ikr.rotator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.aws.DynamoPendingDeletions;
@@ -13,7 +15,9 @@ import dev.ikr.aws.SsmSecretStore;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.local.LocalContext;
 import dev.ikr.message.MessageRenderer;
+import dev.ikr.metrics.FunctionMetrics;
 import dev.ikr.rotation.Rotator;
+import dev.ikr.testbed.EmfLines;
 import dev.ikr.testbed.LogCapture;
 import dev.ikr.testbed.Moto;
 import dev.ikr.testbed.MotoExtension;
@@ -88,6 +92,41 @@ class RotatorHandlerIT {
 
         assertNoSecretAnywhere(secret, encryptionKey, response);
         assertThat(logs.lines()).anyMatch(line -> line.contains("\"user\":\"alice\"") && line.contains("rotated"));
+    }
+
+    @Test
+    void writesTheRunsMetrics_asOneEmbeddedMetricFormatLineOnStandardOutput() {
+        account.createUser("alice", Map.of("IKR:EMAIL", "alice@example.com"));
+        account.createKey("alice");
+        account.createUser("bob", Map.of("IKR:EMAIL", "bob@example.com"));
+        account.createKey("bob");
+        account.createUser("carol", Map.of("IKR:EMAIL", "carol@example.com"));
+
+        Map<String, Object> response = invoke(config(Map.of()), hundredDaysLater);
+
+        JsonNode run = single(EmfLines.documents(logs.standardOutput()));
+        JsonNode directive = run.path("_aws").path("CloudWatchMetrics").path(0);
+        assertThat(directive.path("Namespace").asText()).isEqualTo("IKR");
+        assertThat(directive.path("Dimensions").toString()).isEqualTo("[[\"FunctionName\"]]");
+        assertThat(run.path("FunctionName").asText()).isEqualTo("ikr-rotator");
+        assertThat(run.path("_aws").path("Timestamp").asLong())
+                .as("the real time, not the run's clock").isCloseTo(System.currentTimeMillis(), within(60_000L));
+        assertThat(EmfLines.metrics(run)).containsEntry("Rotated", 2L).containsEntry("Skipped", 1L)
+                .containsEntry("Failed", 0L).containsEntry("NeedsAttention", 0L).containsEntry("WouldRotate", 0L)
+                .containsEntry("AwsCalls", ((Number) response.get("totalAwsCalls")).longValue())
+                .containsEntry("RunFailed", 0L).containsKey("RunDuration");
+        assertThat(logs.standardOutput()).as("nothing but the metrics line on standard output").hasSize(1);
+        assertThat(logs.standardOutput().getFirst()).doesNotContain("alice", "bob", "AKIA");
+    }
+
+    @Test
+    void writesTheRunsMetrics_whenTheRunItselfFails() {
+        assertThatThrownBy(() -> invoke(config(Map.of("IAM_KEY_ROTATOR_TABLE", "no-such-table")), hundredDaysLater))
+                .hasMessageContaining("no-such-table");
+
+        JsonNode run = single(EmfLines.documents(logs.standardOutput()));
+        assertThat(EmfLines.metrics(run)).containsOnlyKeys("AwsCalls", "RunDuration", "RunFailed")
+                .containsEntry("RunFailed", 1L);
     }
 
     @Test
@@ -262,6 +301,8 @@ class RotatorHandlerIT {
         assertThat(account.keyIds("mallory")).containsExactly(oldKey);
         assertThat(account.items()).isEmpty();
         assertThat(account.sentMails()).isEmpty();
+        assertThat(EmfLines.metrics(single(EmfLines.documents(logs.standardOutput()))))
+                .containsEntry("Failed", 1L).containsEntry("Rotated", 0L).containsEntry("RunFailed", 1L);
 
         Map<String, Object> retry = invoke(config(Map.of()), hundredDaysLater);
         assertThat(userEntry(retry, "mallory")).containsEntry("action", "rotated");
@@ -283,7 +324,8 @@ class RotatorHandlerIT {
                 },
                 new MessageRenderer(), new Rotator.Options(config.policy(), true, 1), hundredDaysLater,
                 new SecureRandom());
-        var dyingHandler = new RotatorHandler(config, dyingRotator, clients.callCounter());
+        var dyingHandler = new RotatorHandler(config, dyingRotator, clients.callCounter(),
+                FunctionMetrics.toStandardOutput(config.metricsNamespace()));
 
         assertThatThrownBy(() -> dyingHandler.handleRequest(Map.of(), context())).isInstanceOf(LambdaTimedOut.class);
         List<String> afterCrash = account.keyIds("niaj");
@@ -597,6 +639,7 @@ class RotatorHandlerIT {
             String responseJson = JSON.writeValueAsString(response);
             assertThat(responseJson).doesNotContain(secret).doesNotContain(encryptionKey);
             assertThat(logs.all()).doesNotContain(secret).doesNotContain(encryptionKey);
+            assertThat(logs.standardOutput()).noneMatch(line -> line.contains(secret) || line.contains(encryptionKey));
             assertThat(account.items().toString()).doesNotContain(secret).doesNotContain(encryptionKey);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new AssertionError(e);

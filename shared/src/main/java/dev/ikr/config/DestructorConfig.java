@@ -1,7 +1,8 @@
 package dev.ikr.config;
 
-import java.time.Duration;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.MetricNamespace;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +19,7 @@ import java.util.Optional;
  *     items
  * @param adminEmail {@code ADMIN_EMAIL} (none): who is mailed the table items IKR refused to act on
  * @param maxConcurrency {@code MAX_CONCURRENCY} (4): users handled at once
+ * @param metricsNamespace {@code METRICS_NAMESPACE} ({@code IKR}): the CloudWatch namespace of the batch's metrics
  */
 public record DestructorConfig(
         String tableName,
@@ -28,7 +30,8 @@ public record DestructorConfig(
         Optional<String> accountId,
         String recordKmsKeyArn,
         Optional<EmailAddress> adminEmail,
-        int maxConcurrency) {
+        int maxConcurrency,
+        MetricNamespace metricsNamespace) {
 
     public static final int DEFAULT_RETRY_AFTER_MINS = 5;
     public static final int DEFAULT_MAX_DELETE_ATTEMPTS = 10;
@@ -46,6 +49,7 @@ public record DestructorConfig(
                 env.kmsKeyArn(RotatorConfig.RECORD_KMS_KEY_ID, RotatorConfig.RECORD_KEY_MEANING),
                 env.optionalEmail("ADMIN_EMAIL"),
                 env.positiveInt("MAX_CONCURRENCY", RotatorConfig.DEFAULT_MAX_CONCURRENCY,
-                        RotatorConfig.MAX_CONCURRENCY_LIMIT));
+                        RotatorConfig.MAX_CONCURRENCY_LIMIT),
+                env.metricsNamespace("METRICS_NAMESPACE"));
     }
 }

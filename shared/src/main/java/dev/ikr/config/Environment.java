@@ -3,6 +3,7 @@ package dev.ikr.config;
 import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.Days;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.MetricNamespace;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -94,6 +95,12 @@ final class Environment {
     AllowedEmailDomains emailDomains(String name) {
         return optional(name).map(value -> parse(name, value, raw -> AllowedEmailDomains.parse(raw, name)))
                 .orElse(AllowedEmailDomains.any());
+    }
+
+    /** The CloudWatch namespace of the functions' metrics; unset or blank: {@code IKR}. */
+    MetricNamespace metricsNamespace(String name) {
+        return optional(name).map(value -> parse(name, value, raw -> MetricNamespace.parse(raw, name)))
+                .orElse(MetricNamespace.DEFAULT);
     }
 
     /**

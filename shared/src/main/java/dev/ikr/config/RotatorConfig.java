@@ -1,8 +1,9 @@
 package dev.ikr.config;
 
 import dev.ikr.domain.AllowedEmailDomains;
-import dev.ikr.domain.RotationPolicy;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.MetricNamespace;
+import dev.ikr.domain.RotationPolicy;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param allowedEmailDomains {@code ALLOWED_EMAIL_DOMAINS} (any): where new keys may be mailed
  * @param secretKmsKeyId {@code SECRET_KMS_KEY_ID} (none: the AWS managed {@code aws/ssm} key): the customer managed
  *     KMS key that encrypts the per-user decryption keys in SSM
+ * @param metricsNamespace {@code METRICS_NAMESPACE} ({@code IKR}): the CloudWatch namespace of the run's metrics
  */
 public record RotatorConfig(
         String tableName,
@@ -33,7 +35,8 @@ public record RotatorConfig(
         Optional<EmailAddress> adminEmail,
         int maxConcurrency,
         AllowedEmailDomains allowedEmailDomains,
-        Optional<String> secretKmsKeyId) {
+        Optional<String> secretKmsKeyId,
+        MetricNamespace metricsNamespace) {
 
     public static final int DEFAULT_ROTATE_AFTER_DAYS = 85;
     public static final int DEFAULT_DELETE_AFTER_DAYS = 5;
@@ -57,7 +60,8 @@ public record RotatorConfig(
         int concurrency = env.positiveInt("MAX_CONCURRENCY", DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY_LIMIT);
         AllowedEmailDomains allowedDomains = env.emailDomains("ALLOWED_EMAIL_DOMAINS");
         Optional<String> secretKmsKeyId = env.kmsKey("SECRET_KMS_KEY_ID");
+        MetricNamespace metricsNamespace = env.metricsNamespace("METRICS_NAMESPACE");
         return new RotatorConfig(table, policy, encrypt, mail, accountId, recordKey, admin, concurrency, allowedDomains,
-                secretKmsKeyId);
+                secretKmsKeyId, metricsNamespace);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.MetricNamespace;
 import dev.ikr.domain.RotationPolicy;
 import dev.ikr.testing.Variables;
 import java.util.Arrays;
@@ -57,6 +58,7 @@ class RotatorConfigTest {
         assertThat(config.accountId()).isEmpty();
         assertThat(config.maxConcurrency()).isEqualTo(4);
         assertThat(config.allowedEmailDomains()).isEqualTo(AllowedEmailDomains.any());
+        assertThat(config.metricsNamespace()).isEqualTo(new MetricNamespace("IKR"));
         assertThat(config.recordKmsKeyArn()).isEqualTo(Variables.RECORD_KEY_ARN);
         assertThat(config.adminEmail()).isEmpty();
     }
@@ -311,6 +313,37 @@ class RotatorConfigTest {
                 .hasMessageContaining(problem)
                 .hasMessageEndingWith(".")
                 .hasMessageNotContaining("\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"IKR", "Security/IKR", "my-team.ikr_2", "IKR #prod: eu", "Ikr.Metrics"})
+    void readsTheMetricsNamespace_ofBothFunctions_inEveryFormCloudWatchTakes(String namespace) {
+        assertThat(RotatorConfig.from(with("METRICS_NAMESPACE", namespace)).metricsNamespace().value())
+                .isEqualTo(namespace);
+        assertThat(DestructorConfig.from(with("METRICS_NAMESPACE", namespace)).metricsNamespace().value())
+                .isEqualTo(namespace);
+        assertThat(DestructorConfig.from(minimal()).metricsNamespace()).isEqualTo(MetricNamespace.DEFAULT);
+    }
+
+    @Test
+    void acceptsAMetricsNamespaceOf255Characters_andNotOneMore() {
+        assertThat(RotatorConfig.from(with("METRICS_NAMESPACE", "n".repeat(255))).metricsNamespace().value())
+                .hasSize(255);
+        assertThatThrownBy(() -> RotatorConfig.from(with("METRICS_NAMESPACE", "n".repeat(256))))
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("METRICS_NAMESPACE must be");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"AWS/Lambda", ":IKR", "IKR!", "IKR\u00e9", "IKR\tprod", "IKR\nprod"})
+    void failsNamingTheVariable_whenTheMetricsNamespaceIsNotOneCloudWatchTakes(String namespace) {
+        for (var from : java.util.List.<java.util.function.Function<Map<String, String>, Object>>of(
+                RotatorConfig::from, DestructorConfig::from)) {
+            assertThatThrownBy(() -> from.apply(with("METRICS_NAMESPACE", namespace)))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("METRICS_NAMESPACE must be a CloudWatch namespace")
+                    .hasMessageEndingWith(".")
+                    .hasMessageNotContaining("\n");
+        }
     }
 
     @Test

@@ -7,20 +7,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The structured log lines of a test ({@code @RegisterExtension}), read from the
- * {@linkplain CapturedStderr captured standard error}, so tests can assert on them.
+ * {@linkplain CapturedOutput captured standard error}, and the lines it wrote to standard output (the
+ * functions' metrics), so tests can assert on them.
  */
 public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
 
-    private CapturedStderr.Recording recording;
+    private CapturedOutput.Recording recording;
+    private CapturedOutput.Recording stdout;
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        recording = CapturedStderr.record();
+        recording = CapturedOutput.stderr().record();
+        stdout = CapturedOutput.stdout().record();
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
         recording.close();
+        stdout.close();
     }
 
     /** The JSON log lines written since the test started. */
@@ -30,5 +34,10 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
 
     public String all() {
         return String.join("\n", lines());
+    }
+
+    /** Every line written to standard output since the test started. */
+    public List<String> standardOutput() {
+        return stdout.lines();
     }
 }

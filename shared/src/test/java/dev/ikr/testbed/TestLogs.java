@@ -14,9 +14,10 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 /**
  * Applied to every test of the suite (JUnit extension auto-detection, switched on in the parent
  * pom): what a test writes to standard error (the JSON log lines of the code under test, above all)
- * is {@linkplain CapturedStderr captured} and dropped when the test passes, and printed under the
- * test's name when it fails, so a green build prints its summary only. The same holds for a test
- * class whose set-up or tear-down fails. Secrets seen during the test are masked in what it prints.
+ * and to standard output (the functions' metrics lines) is {@linkplain CapturedOutput captured} and
+ * dropped when the test passes, and printed under the test's name when it fails, so a green build
+ * prints its summary only. The same holds for a test class whose set-up or tear-down fails. Secrets
+ * seen during the test are masked in what it prints.
  */
 public final class TestLogs implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
@@ -27,7 +28,7 @@ public final class TestLogs implements BeforeAllCallback, BeforeEachCallback, Af
 
     /** Prints failed tests' lines to the standard error the JVM had before the capture. */
     public TestLogs() {
-        this(CapturedStderr::real);
+        this(() -> CapturedOutput.stderr().real());
     }
 
     TestLogs(Supplier<PrintStream> console) {
@@ -55,18 +56,23 @@ public final class TestLogs implements BeforeAllCallback, BeforeEachCallback, Af
     }
 
     private static void start(ExtensionContext context) {
-        context.getStore(NAMESPACE).put(context.getUniqueId(), CapturedStderr.record());
+        context.getStore(NAMESPACE).put(context.getUniqueId(), new Recordings(CapturedOutput.stderr().record(),
+                CapturedOutput.stdout().record()));
     }
 
     private void finish(ExtensionContext context) {
-        var recording = context.getStore(NAMESPACE).remove(context.getUniqueId(), CapturedStderr.Recording.class);
-        if (recording == null) {
+        var recordings = context.getStore(NAMESPACE).remove(context.getUniqueId(), Recordings.class);
+        if (recordings == null) {
             return;
         }
-        recording.close();
+        recordings.stderr().close();
+        recordings.stdout().close();
         if (context.getExecutionException().isPresent()) {
-            print(name(context), recording.lines(), SecretRecorder.secrets());
+            print(name(context), recordings.stderr().lines(), recordings.stdout().lines(), SecretRecorder.secrets());
         }
+    }
+
+    private record Recordings(CapturedOutput.Recording stderr, CapturedOutput.Recording stdout) {
     }
 
     private static String name(ExtensionContext context) {
@@ -76,17 +82,26 @@ public final class TestLogs implements BeforeAllCallback, BeforeEachCallback, Af
                 .orElseGet(() -> context.getTestClass().map(Class::getName).orElse(context.getDisplayName()));
     }
 
-    private void print(String name, List<String> lines, Set<String> secrets) {
+    private void print(String name, List<String> stderr, List<String> stdout, Set<String> secrets) {
         var text = new StringBuilder();
-        text.append("---- ").append(name).append(" failed; its standard error (").append(lines.size())
+        text.append("---- ").append(name).append(" failed; its standard error (").append(stderr.size())
                 .append(" line(s)):").append(System.lineSeparator());
+        append(text, stderr, secrets);
+        if (!stdout.isEmpty()) {
+            text.append("---- its standard output (").append(stdout.size()).append(" line(s)):")
+                    .append(System.lineSeparator());
+            append(text, stdout, secrets);
+        }
+        text.append("---- end of ").append(name);
+        console.get().println(text);
+    }
+
+    private static void append(StringBuilder text, List<String> lines, Set<String> secrets) {
         for (String line : lines) {
             for (String secret : secrets) {
                 line = line.replace(secret, MASK);
             }
             text.append(line).append(System.lineSeparator());
         }
-        text.append("---- end of ").append(name);
-        console.get().println(text);
     }
 }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** The suite-wide log capture keeps a passing test's standard error off the console and prints a failing one's. */
+/**
+ * The suite-wide log capture keeps a passing test's standard error and output off the console and prints a failing
+ * one's.
+ */
 class TestLogsTest {
 
     private static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -56,6 +59,29 @@ class TestLogsTest {
                 .contains("\"user\":\"alice\"", "IAM refused", "oops <secret>")
                 .doesNotContain(SECRET)
                 .endsWith("---- end of TestLogsTest.failingExample" + System.lineSeparator());
+    }
+
+    @Test
+    void printsTheStandardOutputOfAFailingTest_afterItsStandardError_andNothingOfAPassingOne() {
+        ExtensionContext failed = context("failingExample", Optional.of(new AssertionError("no metrics")));
+        ExtensionContext passed = context("passingExample", Optional.empty());
+
+        logs.beforeEach(passed);
+        System.out.println("{\"_aws\":{},\"Rotated\":1}");
+        logs.afterEach(passed);
+        assertThat(printed()).isEmpty();
+
+        logs.beforeEach(failed);
+        SecretRecorder.record(SECRET);
+        LOG.info("decision", Map.of("user", "alice"));
+        System.out.println("{\"_aws\":{},\"Rotated\":2} " + SECRET);
+        logs.afterEach(failed);
+
+        assertThat(printed())
+                .startsWith("---- TestLogsTest.failingExample failed; its standard error (1 line(s)):")
+                .contains("---- its standard output (1 line(s)):" + System.lineSeparator()
+                        + "{\"_aws\":{},\"Rotated\":2} <secret>")
+                .doesNotContain(SECRET, "\"Rotated\":1");
     }
 
     @Test

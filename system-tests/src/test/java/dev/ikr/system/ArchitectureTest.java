@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dependency rule of the production code (README, "Architecture"): domain ← ports ← use cases; pure helpers
- * beside them; adapters implement ports and are never imported by the core; the function modules and the CLI wire
- * it together; no package cycle. A violation fails the build with the rule's name and every offending dependency.
+ * beside them; adapters implement ports and are never imported by the core; the metrics read the use cases' results
+ * and only the function modules and the CLI write them; the function modules and the CLI wire it together; no
+ * package cycle. A violation fails the build with the rule's name and every offending dependency.
  */
 class ArchitectureTest {
 
@@ -58,6 +59,18 @@ class ArchitectureTest {
             .as("configuration depends on the domain only")
             .because("it is read once at cold start, before any client exists");
 
+    static final ArchRule METRICS_READ_THE_USE_CASES_RESULTS = classes().that().resideInAPackage("dev.ikr.metrics..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.ikr.metrics..", "dev.ikr.rotation..",
+                    "dev.ikr.domain..", "java..", "com.fasterxml.jackson..", "com.amazonaws.services.lambda.runtime..")
+            .as("metrics depend on the use cases' results, the domain, Jackson and the Lambda context only")
+            .because("they turn a run's outcome into names and numbers, and must never reach an adapter or a secret");
+
+    static final ArchRule ONLY_THE_FUNCTIONS_AND_THE_CLI_WRITE_METRICS = noClasses().that()
+            .resideOutsideOfPackages("dev.ikr.metrics..", "dev.ikr.rotator..", "dev.ikr.destructor..", "dev.ikr.cli..")
+            .should().dependOnClassesThat().resideInAPackage("dev.ikr.metrics..")
+            .as("only the function modules and the CLI write metrics")
+            .because("the core reports outcomes; where they are written is the invocation's concern");
+
     static final ArchRule ADAPTERS_NEVER_REACH_THE_USE_CASES = noClasses().that()
             .resideInAnyPackage("dev.ikr.aws..", "dev.ikr.mail..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.ikr.rotation..", "dev.ikr.wiring..",
@@ -94,6 +107,7 @@ class ArchitectureTest {
 
     static final List<ArchRule> RULES = List.of(DOMAIN_DEPENDS_ON_NOTHING_OF_OURS, PORTS_DEPEND_ON_THE_DOMAIN,
             HELPERS_ARE_PURE, USE_CASES_DEPEND_ON_PORTS_NOT_ADAPTERS, CONFIG_DEPENDS_ON_THE_DOMAIN,
+            METRICS_READ_THE_USE_CASES_RESULTS, ONLY_THE_FUNCTIONS_AND_THE_CLI_WRITE_METRICS,
             ADAPTERS_NEVER_REACH_THE_USE_CASES, ONLY_THE_FUNCTIONS_AND_THE_CLI_WIRE,
             DEVELOPMENT_HELPERS_STAY_IN_THE_CLI, THE_FUNCTIONS_ARE_INDEPENDENT, THE_DESTRUCTOR_IS_INDEPENDENT,
             NO_PACKAGE_CYCLES);
@@ -112,7 +126,8 @@ class ArchitectureTest {
         assertThat(PRODUCTION.stream().map(type -> type.getPackageName()).distinct())
                 .as("the import sees every module")
                 .contains("dev.ikr.domain", "dev.ikr.port", "dev.ikr.rotation", "dev.ikr.aws", "dev.ikr.mail",
-                        "dev.ikr.wiring", "dev.ikr.rotator", "dev.ikr.destructor", "dev.ikr.cli", "dev.ikr.local")
+                        "dev.ikr.wiring", "dev.ikr.rotator", "dev.ikr.destructor", "dev.ikr.cli", "dev.ikr.local",
+                        "dev.ikr.metrics")
                 .doesNotContain("dev.ikr.testing", "dev.ikr.testbed", "dev.ikr.system", "dev.ikr.fixturea");
         for (ArchRule rule : RULES) {
             rule.check(PRODUCTION);

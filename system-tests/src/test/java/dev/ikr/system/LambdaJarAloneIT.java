@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ikr.aws.AwsClients;
+import dev.ikr.testbed.EmfLines;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -121,6 +122,8 @@ class LambdaJarAloneIT {
 
         assertThat(rotator.exitCode()).as("the rotator's exit code; its standard error:%n%s", rotator.stderr()).isZero();
         assertThat(rotator.response().path("counts").toString()).contains("\"rotated\":1");
+        assertThat(EmfLines.metrics(rotator.metrics())).containsEntry("Rotated", 1L).containsEntry("RunFailed", 0L);
+        assertThat(rotator.metrics().path("FunctionName").asText()).isEqualTo("ikr-rotator");
         List<String> keys = keyIds("alice");
         assertThat(keys).hasSize(2).contains(oldKey);
         String newKey = keys.stream().filter(key -> !key.equals(oldKey)).findFirst().orElseThrow();
@@ -135,14 +138,15 @@ class LambdaJarAloneIT {
         assertThat(destructor.exitCode()).as("the destructor's exit code; its standard error:%n%s", destructor.stderr())
                 .isZero();
         assertThat(destructor.response().path("batchItemFailures")).isEmpty();
+        assertThat(EmfLines.metrics(destructor.metrics())).containsEntry("Deleted", 1L).containsEntry("Failed", 0L);
         assertThat(keyIds("alice")).containsExactly(newKey);
         assertThat(dynamoDb.scan(request -> request.tableName(TABLE)).items())
                 .as("only where the new key went is left").singleElement()
                 .satisfies(item -> assertThat(item.get("ak").s()).isEqualTo("#delivered"));
     }
 
-    /** The outcome of one invocation in its own JVM. */
-    private record Run(int exitCode, JsonNode response, String stderr) {
+    /** The outcome of one invocation in its own JVM: its response, and the metrics line it wrote before it. */
+    private record Run(int exitCode, JsonNode response, JsonNode metrics, String stderr) {
     }
 
     /**
@@ -173,8 +177,12 @@ class LambdaJarAloneIT {
             assertThat(parsesAsJsonObject(line)).as("%s wrote a line to standard error that is not a JSON log line:%n%s",
                     module, errors).isTrue();
         }
-        String out = Files.readString(stdout, StandardCharsets.UTF_8);
-        return new Run(process.exitValue(), out.isBlank() ? JSON.missingNode() : JSON.readTree(out), errors);
+        List<String> out = Files.readAllLines(stdout, StandardCharsets.UTF_8).stream()
+                .filter(line -> !line.isBlank()).toList();
+        List<JsonNode> metrics = EmfLines.documents(out);
+        assertThat(metrics).as("%s wrote one metrics line to standard output:%n%s", module, out).hasSize(1);
+        assertThat(out).as("%s's standard output: its metrics line, then the launcher's response", module).hasSize(2);
+        return new Run(process.exitValue(), JSON.readTree(out.getLast()), metrics.getFirst(), errors);
     }
 
     /** The REMOVE record DynamoDB's TTL writes to the table's stream for {@code item}, as Lambda delivers it. */

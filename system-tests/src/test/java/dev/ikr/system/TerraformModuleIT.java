@@ -61,8 +61,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The Terraform module as an operator applies it: {@code terraform/examples/complete} against a moto of its own, then
- * what AWS holds (the SDK for DynamoDB, IAM and SSM; Terraform's state for Lambda, EventBridge and SQS, whose SDK
- * modules this module does not depend on), then {@code terraform destroy}.
+ * what AWS holds (the SDK for DynamoDB, IAM and SSM; Terraform's state for Lambda, EventBridge, SQS, CloudWatch and
+ * SNS, whose SDK modules this module does not depend on), then {@code terraform destroy}.
  *
  * <p>The module is copied into a temporary directory first, so {@code .terraform}, the lock file and the state never
  * land in the repository. SnapStart is switched off: moto accepts {@code SnapStart} but always reports
@@ -187,6 +187,7 @@ class TerraformModuleIT {
                 "MAX_CONCURRENCY", "4",
                 "MAIL_CLIENT", "ses",
                 "MAIL_FROM", "ikr@example.com",
+                "METRICS_NAMESPACE", "IKR",
                 "ROTATE_AFTER_DAYS", "85",
                 "DELETE_AFTER_DAYS", "5",
                 "ALLOWED_EMAIL_DOMAINS", ".example.com"));
@@ -203,6 +204,7 @@ class TerraformModuleIT {
                 "MAX_CONCURRENCY", "4",
                 "MAIL_CLIENT", "ses",
                 "MAIL_FROM", "ikr@example.com",
+                "METRICS_NAMESPACE", "IKR",
                 "RETRY_AFTER_MINS", "5",
                 "MAX_DELETE_ATTEMPTS", "10"));
 
@@ -260,6 +262,66 @@ class TerraformModuleIT {
 
     @Test
     @Order(5)
+    void alarms_watchTheFunctionsMetrics_theQueue_andTheSchedule_andNotifyTheTopicMailingAlarmEmail() {
+        JsonNode topic = resource("aws_sns_topic", "alarms", "0");
+        JsonNode subscription = resource("aws_sns_topic_subscription", "alarm_email", "0");
+        String topicArn = output("alarm_topic_arn");
+        assertThat(topic.path("arn").asText()).isEqualTo(topicArn).endsWith(":iam-key-creator-alarms");
+        assertThat(subscription.path("topic_arn").asText()).isEqualTo(topicArn);
+        assertThat(subscription.path("protocol").asText()).isEqualTo("email");
+        assertThat(subscription.path("endpoint").asText()).isEqualTo("ops@example.com");
+
+        Map<String, String> names = new TreeMap<>();
+        outputs.path("alarm_names").path("value").fields()
+                .forEachRemaining(field -> names.put(field.getKey(), field.getValue().asText()));
+        String rotator = "iam-key-creator";
+        String destructor = "iam-key-destructor";
+        // key: name, namespace, metric, dimension, statistic, operator, threshold, period x evaluations, missing data
+        Map<String, List<String>> expected = new TreeMap<>(Map.of(
+                "rotator_failed", List.of(rotator + "-failed-users", "IKR", "Failed", "FunctionName=" + rotator),
+                "destructor_failed", List.of(destructor + "-failed-records", "IKR", "Failed",
+                        "FunctionName=" + destructor),
+                "rotator_needs_attention", List.of(rotator + "-needs-attention", "IKR", "NeedsAttention",
+                        "FunctionName=" + rotator),
+                "destructor_needs_attention", List.of(destructor + "-needs-attention", "IKR", "NeedsAttention",
+                        "FunctionName=" + destructor),
+                "rotator_unverified_record", List.of(rotator + "-unverified-record", "IKR", "UnverifiedRecord",
+                        "FunctionName=" + rotator),
+                "destructor_unverified_record", List.of(destructor + "-unverified-record", "IKR", "UnverifiedRecord",
+                        "FunctionName=" + destructor),
+                "destructor_failure_queue", List.of(destructor + "-failure-queue", "AWS/SQS",
+                        "ApproximateNumberOfMessagesVisible", "QueueName=" + destructor + "-failures", "Maximum"),
+                "rotator_errors", List.of(rotator + "-errors", "AWS/Lambda", "Errors", "FunctionName=" + rotator),
+                "rotator_missed_run", List.of(rotator + "-missed-run", "AWS/Lambda", "Invocations",
+                        "FunctionName=" + rotator, "Sum", "LessThanThreshold", "1", "3600x26", "breaching")));
+        assertThat(names.keySet()).containsExactlyElementsOf(expected.keySet());
+        expected.forEach((key, want) -> {
+            JsonNode alarm = resource("aws_cloudwatch_metric_alarm", "this", key);
+            String[] dimension = want.get(3).split("=", 2);
+            assertThat(alarm.path("alarm_name").asText()).as(key).isEqualTo(want.get(0)).isEqualTo(names.get(key));
+            assertThat(alarm.path("namespace").asText()).as(key).isEqualTo(want.get(1));
+            assertThat(alarm.path("metric_name").asText()).as(key).isEqualTo(want.get(2));
+            assertThat(strings(alarm.path("dimensions"))).as(key).isEqualTo(Map.of(dimension[0], dimension[1]));
+            assertThat(alarm.path("statistic").asText()).as(key).isEqualTo(want.size() > 4 ? want.get(4) : "Sum");
+            assertThat(alarm.path("comparison_operator").asText()).as(key)
+                    .isEqualTo(want.size() > 5 ? want.get(5) : "GreaterThanThreshold");
+            assertThat(alarm.path("threshold").asDouble()).as(key)
+                    .isEqualTo(want.size() > 6 ? Double.parseDouble(want.get(6)) : 0.0);
+            assertThat(alarm.path("period").asInt() + "x" + alarm.path("evaluation_periods").asInt()).as(key)
+                    .isEqualTo(want.size() > 7 ? want.get(7) : "300x1");
+            assertThat(alarm.path("datapoints_to_alarm").asInt()).as(key)
+                    .isEqualTo(alarm.path("evaluation_periods").asInt());
+            assertThat(alarm.path("treat_missing_data").asText()).as(key)
+                    .isEqualTo(want.size() > 8 ? want.get(8) : "notBreaching");
+            assertThat(texts(alarm.path("alarm_actions"))).as(key).containsExactly(topicArn);
+        });
+        assertThat(resource("aws_cloudwatch_metric_alarm", "this", "rotator_missed_run").path("period").asInt()
+                * resource("aws_cloudwatch_metric_alarm", "this", "rotator_missed_run").path("evaluation_periods")
+                .asInt()).as("CloudWatch evaluates at most 7 days of hourly periods").isLessThanOrEqualTo(604_800);
+    }
+
+    @Test
+    @Order(6)
     void rotationAndExpiry_runOnTheDeployedTable_andEachPolicyGrantsExactlyTheCallsItsFunctionMakes() {
         Map<String, String> previous = pointTheSdkAtThisMoto();
         try {
@@ -357,7 +419,7 @@ class TerraformModuleIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void noMailerSecret_isCreated_whenNoneWasGiven() {
         for (String name : List.of("mailgun_ssm_parameter_arn", "smtp_ssm_parameter_arn")) {
             JsonNode value = outputs.path(name).path("value");
@@ -370,7 +432,7 @@ class TerraformModuleIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void destroy_removesEverythingTheModuleCreated() throws IOException {
         deploy.destroy(variables());
         destroyed = true;
@@ -391,6 +453,7 @@ class TerraformModuleIT {
         variables.put("enable_snapstart", "false");
         // the module protects the table by default; this stack is destroyed at the end
         variables.put("deletion_protection_enabled", "false");
+        variables.put("alarm_email", "ops@example.com");
         return variables;
     }
 
@@ -428,7 +491,10 @@ class TerraformModuleIT {
     }
 
     private static Map<String, String> environment(JsonNode function) {
-        JsonNode variables = function.path("environment").path(0).path("variables");
+        return strings(function.path("environment").path(0).path("variables"));
+    }
+
+    private static Map<String, String> strings(JsonNode variables) {
         Map<String, String> result = new TreeMap<>();
         variables.fields().forEachRemaining(field -> result.put(field.getKey(), field.getValue().asText()));
         return result;

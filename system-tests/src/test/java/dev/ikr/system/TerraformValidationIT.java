@@ -44,6 +44,7 @@ class TerraformValidationIT {
     private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
     private static final String KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     private static final String ALIAS_ARN = "arn:aws:kms:us-east-1:123456789012:alias/ikr";
+    private static final String ALARM_TOPIC = "arn:aws:sns:us-east-1:123456789012:ops-alarms";
     private static final String SMTP = "mail_client = \"smtp\"\nsmtp_server = \"smtp.example.com\"\n";
 
     @TempDir
@@ -143,6 +144,18 @@ class TerraformValidationIT {
                         "allowed_email_domains must hold domain names"),
                 refused("allowed domain with an @", "allowed_email_domains = [\"@example.com\"]",
                         "allowed_email_domains must hold domain names"),
+                refused("alarm topic that is a queue",
+                        "alarm_topic_arn = \"arn:aws:sqs:us-east-1:123456789012:ikr-alarms\"",
+                        "alarm_topic_arn must be the ARN of a standard SNS topic"),
+                refused("alarm email with a display name", "alarm_email = \"Ops <ops@example.com>\"",
+                        "alarm_email must be a plain mail address such as ops@example.com, or null."),
+                refused("metrics namespace reserved for AWS", "metrics_namespace = \"AWS/Lambda\"",
+                        "metrics_namespace must be a CloudWatch namespace"),
+                refused("metrics namespace with a character CloudWatch refuses", "metrics_namespace = \"IKR!\"",
+                        "metrics_namespace must be a CloudWatch namespace"),
+                refused("missed-run window over the 7 days CloudWatch evaluates",
+                        "rotator_missed_run_alarm_hours = 169",
+                        "rotator_missed_run_alarm_hours must be a whole number of hours from 2 to 168"),
                 refused("mailgun over http", "mail_client = \"mailgun\"\nmailgun_api_url = \"http://api.mailgun.net/v3/mg\"",
                         "mailgun_api_url must be an https URL"),
                 refused("mailgun without its URL", "mail_client = \"mailgun\"",
@@ -245,7 +258,10 @@ class TerraformValidationIT {
                 kms_key_arn               = "%s"
                 secret_kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef"
                 allowed_email_domains     = ["example.com", ".corp.example.org"]
-                """.formatted(KEY_ARN));
+                metrics_namespace         = "Security/IKR"
+                alarm_topic_arn           = "%s"
+                alarm_email               = "ops@example.com"
+                """.formatted(KEY_ARN, ALARM_TOPIC));
 
         plan("-out=validation.tfplan");
         JsonNode planned = JSON.readTree(deploy.run("show", "-json", "-no-color", "validation.tfplan"))
@@ -260,6 +276,15 @@ class TerraformValidationIT {
                 .path("deletion_protection_enabled").asBoolean()).isTrue();
         assertThat(resource(planned, "module.iam_key_rotator.aws_cloudwatch_log_group.this[\"rotator\"]")
                 .path("skip_destroy").asBoolean()).isFalse();
+        assertThat(rotator.path("environment").path(0).path("variables").path("METRICS_NAMESPACE").asText())
+                .isEqualTo("Security/IKR");
+        JsonNode failedUsers = resource(planned,
+                "module.iam_key_rotator.aws_cloudwatch_metric_alarm.this[\"rotator_failed\"]");
+        assertThat(failedUsers.path("namespace").asText()).as("the alarms watch the functions' namespace")
+                .isEqualTo("Security/IKR");
+        assertThat(failedUsers.path("alarm_actions").toString()).isEqualTo("[\"" + ALARM_TOPIC + "\"]");
+        assertThat(planned.findValuesAsText("type")).as("no topic of its own when alarm_topic_arn is given")
+                .doesNotContain("aws_sns_topic", "aws_sns_topic_subscription");
     }
 
     // ---------------------------------------------------------------------------------------------------------------

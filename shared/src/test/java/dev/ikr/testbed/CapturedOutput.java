@@ -10,43 +10,54 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
- * The test JVM's standard error, split into lines and handed to the open {@linkplain Recording
- * recordings} instead of the console: installed once with {@code System.setErr}, so code under test
- * (its {@code JsonLog} lines, a library's warnings, a stack trace) writes here without knowing it. A
- * line written while no recording is open is unexpected and goes on to the real standard error.
+ * One of the test JVM's output streams, standard error or standard output, split into lines and handed
+ * to the open {@linkplain Recording recordings} instead of the console: installed once with
+ * {@code System.setErr} or {@code System.setOut}, so code under test (its {@code JsonLog} lines on
+ * standard error, the functions' metrics on standard output, a library's warnings, a stack trace)
+ * writes here without knowing it. A line written while no recording is open is unexpected and goes on
+ * to the real stream.
  */
-final class CapturedStderr {
+final class CapturedOutput {
 
-    private static CapturedStderr installed;
+    private static CapturedOutput stderr;
+    private static CapturedOutput stdout;
 
     private final PrintStream real;
     private final Set<Recording> open = new CopyOnWriteArraySet<>();
     private final LineSplitter splitter = new LineSplitter();
 
-    private CapturedStderr(PrintStream real) {
+    private CapturedOutput(PrintStream real) {
         this.real = real;
     }
 
-    /** Opens a recording of every line written to standard error until it is closed. */
-    static Recording record() {
-        CapturedStderr capture = install();
-        var recording = capture.new Recording();
-        capture.open.add(recording);
+    /** Standard error, captured from the first call on. */
+    static synchronized CapturedOutput stderr() {
+        if (stderr == null) {
+            stderr = new CapturedOutput(System.err);
+            System.setErr(new PrintStream(stderr.splitter, true, StandardCharsets.UTF_8));
+        }
+        return stderr;
+    }
+
+    /** Standard output, captured from the first call on. */
+    static synchronized CapturedOutput stdout() {
+        if (stdout == null) {
+            stdout = new CapturedOutput(System.out);
+            System.setOut(new PrintStream(stdout.splitter, true, StandardCharsets.UTF_8));
+        }
+        return stdout;
+    }
+
+    /** Opens a recording of every line written to this stream until it is closed. */
+    Recording record() {
+        var recording = new Recording();
+        open.add(recording);
         return recording;
     }
 
-    /** The standard error the JVM had before the capture: the console, or what surefire reports. */
-    static PrintStream real() {
-        return install().real;
-    }
-
-    private static synchronized CapturedStderr install() {
-        if (installed == null) {
-            var capture = new CapturedStderr(System.err);
-            System.setErr(new PrintStream(capture.splitter, true, StandardCharsets.UTF_8));
-            installed = capture;
-        }
-        return installed;
+    /** The stream the JVM had before the capture: the console, or what surefire reports. */
+    PrintStream real() {
+        return real;
     }
 
     private void accept(String line) {
@@ -57,7 +68,7 @@ final class CapturedStderr {
         open.forEach(recording -> recording.add(line));
     }
 
-    /** The lines of standard error written while it was open. */
+    /** The lines of the stream written while it was open. */
     final class Recording implements AutoCloseable {
 
         private final List<String> lines = new ArrayList<>();
