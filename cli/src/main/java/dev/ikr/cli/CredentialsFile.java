@@ -143,8 +143,12 @@ final class CredentialsFile {
     void replaceKeyPair(String profile, KeyPair pair) throws IOException {
         byte[] updated = withKeyPair(profile, pair).getBytes(StandardCharsets.UTF_8);
         Path target = path.toRealPath();
-        Path directory = target.toAbsolutePath().getParent();
-        Path temporary = createTemporary(directory, target.getFileName().toString());
+        Path directory = target.getParent();
+        Path name = target.getFileName();
+        if (directory == null || name == null) {
+            throw new IOException(target + " is not a file in a directory");
+        }
+        Path temporary = createTemporary(directory, name.toString());
         boolean renamed = false;
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,

@@ -20,17 +20,18 @@ public sealed interface Caller {
     static Caller fromArn(String arn) {
         String[] parts = arn.split(":", 6);
         if (parts.length != 6 || !parts[0].equals("arn")) {
-            return new NotAUser(arn, "not an ARN");
+            return new NotAUser(arn, "something that is not an ARN");
         }
         String service = parts[2];
         String account = parts[4];
         String resource = parts[5];
         if (service.equals("iam") && resource.startsWith("user/")) {
             String name = resource.substring(resource.lastIndexOf('/') + 1);
-            return name.isEmpty() ? new NotAUser(arn, "an IAM user ARN without a name") : new IamUser(arn, account, name);
+            return name.isEmpty() ? new NotAUser(arn, "an IAM user ARN without a name")
+                    : new IamUser(arn, account, name);
         }
         if (service.equals("iam") && resource.equals("root")) {
-            return new NotAUser(arn, "the account's root user (delete root access keys; do not rotate them)");
+            return new NotAUser(arn, "the account's root user (delete root access keys rather than rotate them)");
         }
         if (service.equals("sts") && resource.startsWith("assumed-role/")) {
             return new NotAUser(arn, "an assumed role (temporary credentials)");
@@ -41,6 +42,6 @@ public sealed interface Caller {
         if (service.equals("sts") && resource.startsWith("federated-user/")) {
             return new NotAUser(arn, "a federated user (temporary credentials)");
         }
-        return new NotAUser(arn, "not an IAM user");
+        return new NotAUser(arn, "a principal other than an IAM user");
     }
 }

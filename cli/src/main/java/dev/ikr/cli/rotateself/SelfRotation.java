@@ -73,8 +73,8 @@ public final class SelfRotation {
         switch (Caller.fromArn(callerArn.get())) {
             case Caller.IamUser user -> caller = user;
             case Caller.NotAUser other -> {
-                return new NotUsable("the profile's key belongs to " + other.what() + " (" + other.arn()
-                        + "), not to an IAM user: only IAM users have long-term access keys to rotate; nothing was"
+                return new NotUsable("the profile's key is not an IAM user's: STS names " + other.arn() + ", "
+                        + other.what() + ". Only IAM users have long-term access keys to rotate; nothing was"
                         + " changed");
             }
         }

@@ -34,7 +34,8 @@ final class FakeIam implements KeySessions {
     KeyPair addKey(String user, KeyStatus status) {
         created++;
         var pair = new KeyPair("AKIAOLD" + created, "old-secret-" + created);
-        keys.put(pair.accessKeyId(), new Key(user, pair, status, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(created)));
+        Instant createdAt = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(created);
+        keys.put(pair.accessKeyId(), new Key(user, pair, status, createdAt));
         return pair;
     }
 

@@ -105,7 +105,7 @@ class SelfRotationTest {
         iam.arnOverrides.put("role-owner", "arn:aws:sts::123456789012:assumed-role/deploy/ci");
 
         assertThat(rotation.rotate(root, destination, false)).isInstanceOfSatisfying(NotUsable.class,
-                notUsable -> assertThat(notUsable.reason()).contains("root user").contains("not to an IAM user"));
+                notUsable -> assertThat(notUsable.reason()).contains("root user").contains("is not an IAM user's"));
         assertThat(rotation.rotate(role, destination, false)).isInstanceOfSatisfying(NotUsable.class,
                 notUsable -> assertThat(notUsable.reason()).contains("assumed role"));
         assertThat(rotation.rotate(new KeyPair("AKIAUNKNOWN", "secret"), destination, false))
