@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
                 + " then deactivate the old key and delete it. A new key that never works or is not written is"
                 + " deleted again and the old key stays active. Every call up to the write, the write included, is"
                 + " signed with the profile's own (old) key, so the user needs rights on its own keys (and on the"
-                + " target); the old key is retired with the new one.",
+                + " target); the old key deactivates itself and the new key deletes it.",
                 "Prints a JSON summary {user, oldAccessKeyId, newAccessKeyId, writtenTo, oldKey} on standard"
                 + " output; with --output it goes to standard error as a log line instead, and standard output"
                 + " holds the key alone. Exit 0: rotated; 1: refused or failed (the message says what changed);"

@@ -22,8 +22,9 @@ import java.util.Optional;
  * so the user is never left without the key its destination holds.
  *
  * <p>Which key signs what is part of the logic: the current key makes every call up to and including the write
- * (the rights the caller has) and the roll-back; the new key retires the old one, since it must still work after
- * the old key is deactivated.
+ * (the rights the caller has), the roll-back, and the deactivation of itself (IAM checks a request's key before it
+ * carries the request out, so this never depends on the new key); the new key then deletes the old one, which no
+ * longer works.
  */
 public final class SelfRotation {
 
@@ -119,16 +120,17 @@ public final class SelfRotation {
         }
         LOG.info("wrote the new key", Map.of("user", user, "keyId", created.accessKeyId(), "writtenTo", writtenTo));
 
-        return retire(sessions.signedWith(created.pair()), new Rotated(user, current.accessKeyId(),
+        return retire(asCurrent, sessions.signedWith(created.pair()), new Rotated(user, current.accessKeyId(),
                 created.accessKeyId(), writtenTo, OldKey.ACTIVE, removed.map(AccessKey::id)), keepOld);
     }
 
-    /** Deactivates, then (unless {@code keepOld}) deletes the old key, signed with the new one. */
-    private static SelfRotationOutcome retire(KeySessions.KeySession asNew, Rotated rotated, boolean keepOld) {
+    /** Deactivates the old key, signed with itself; then, unless {@code keepOld}, deletes it with the new key. */
+    private static SelfRotationOutcome retire(KeySessions.KeySession asOld, KeySessions.KeySession asNew,
+            Rotated rotated, boolean keepOld) {
         String inPlace = "the new key " + rotated.newKeyId() + " is written to " + rotated.writtenTo()
                 + " and works, but the old key " + rotated.oldKeyId() + " ";
         try {
-            asNew.deactivateAccessKey(rotated.user(), rotated.oldKeyId());
+            asOld.deactivateAccessKey(rotated.user(), rotated.oldKeyId());
         } catch (RuntimeException failed) {
             return new OldKeyNotRetired(rotated, inPlace + "is still active: deactivate and delete it by hand ("
                     + failed.getMessage() + ")");

@@ -36,7 +36,7 @@ class SelfRotationTest {
     };
 
     @Test
-    void rotatesTheKey_writesTheNewOneOnce_thenDeletesTheOldOne_signedWithTheNewKey() {
+    void rotatesTheKey_writesTheNewOneOnce_thenDeactivatesTheOldOne_andDeletesItSignedWithTheNewKey() {
         KeyPair old = iam.addKey("alice", KeyStatus.ACTIVE);
 
         var outcome = rotation.rotate(old, destination, false);
@@ -54,7 +54,7 @@ class SelfRotationTest {
                 "ListAccessKeys alice by " + old.accessKeyId(),
                 "CreateAccessKey alice by " + old.accessKeyId(),
                 "GetCallerIdentity by " + newId,
-                "UpdateAccessKey " + old.accessKeyId() + " by " + newId,
+                "UpdateAccessKey " + old.accessKeyId() + " by " + old.accessKeyId(),
                 "DeleteAccessKey " + old.accessKeyId() + " by " + newId);
         assertThat(pauses).isEmpty();
     }
