@@ -10,10 +10,11 @@ import picocli.CommandLine.Command;
                 + " the functions' settings from theirs (IAM_KEY_ROTATOR_TABLE, MAIL_FROM, ...).",
         subcommands = {InvokeCommand.class, PlanCommand.class, ExpireCommand.class, TagUsersCommand.class,
                 DecryptCommand.class, DemoCommand.class, BenchCommand.class, AdoptCommand.class,
-                CommandLine.HelpCommand.class},
+                RotateSelfCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  scripts/ikr plan --now 2027-03-01T00:00:00Z",
-                "  scripts/ikr invoke rotator | jq .counts"})
+                "  scripts/ikr invoke rotator | jq .counts",
+                "  scripts/ikr rotate-self --profile ci-deployer"})
 public final class IkrCli {
 
     /** Exit code of a run that finished but in which a user or record failed. */

@@ -101,6 +101,14 @@ class ArchitectureTest {
             .orShould().dependOnClassesThat().resideInAPackage("dev.ikr.cli..")
             .as("the destructor function knows neither the rotator nor the CLI");
 
+    static final ArchRule THE_SELF_ROTATION_CORE_IS_PURE = classes().that()
+            .resideInAPackage("dev.ikr.cli.rotateself..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.ikr.cli.rotateself..", "dev.ikr.domain..",
+                    "dev.ikr.log..", "java..")
+            .as("the rotate-self use case depends on the domain, its own ports and the log only")
+            .because("it is unit-tested with in-memory fakes; IAM, STS, Secrets Manager, SSM and the credentials"
+                    + " file are adapters beside the command in dev.ikr.cli");
+
     static final ArchRule NO_PACKAGE_CYCLES = slices().matching("dev.ikr.(*)..").should().beFreeOfCycles()
             .as("no package cycles")
             .because("a cycle ties packages together so that neither can change or be tested alone");
@@ -110,7 +118,7 @@ class ArchitectureTest {
             METRICS_READ_THE_USE_CASES_RESULTS, ONLY_THE_FUNCTIONS_AND_THE_CLI_WRITE_METRICS,
             ADAPTERS_NEVER_REACH_THE_USE_CASES, ONLY_THE_FUNCTIONS_AND_THE_CLI_WIRE,
             DEVELOPMENT_HELPERS_STAY_IN_THE_CLI, THE_FUNCTIONS_ARE_INDEPENDENT, THE_DESTRUCTOR_IS_INDEPENDENT,
-            NO_PACKAGE_CYCLES);
+            THE_SELF_ROTATION_CORE_IS_PURE, NO_PACKAGE_CYCLES);
 
     /** The modules whose main classes are checked; each module's {@code target/classes}, built before this one. */
     static final List<String> MODULES = List.of("local-support", "shared", "rotator-function", "destructor-function",
@@ -126,8 +134,8 @@ class ArchitectureTest {
         assertThat(PRODUCTION.stream().map(type -> type.getPackageName()).distinct())
                 .as("the import sees every module")
                 .contains("dev.ikr.domain", "dev.ikr.port", "dev.ikr.rotation", "dev.ikr.aws", "dev.ikr.mail",
-                        "dev.ikr.wiring", "dev.ikr.rotator", "dev.ikr.destructor", "dev.ikr.cli", "dev.ikr.local",
-                        "dev.ikr.metrics")
+                        "dev.ikr.wiring", "dev.ikr.rotator", "dev.ikr.destructor", "dev.ikr.cli",
+                        "dev.ikr.cli.rotateself", "dev.ikr.local", "dev.ikr.metrics")
                 .doesNotContain("dev.ikr.testing", "dev.ikr.testbed", "dev.ikr.system", "dev.ikr.fixturea");
         for (ArchRule rule : RULES) {
             rule.check(PRODUCTION);
