@@ -39,6 +39,11 @@
 #   xray:PutTraceSegments,
 #   xray:PutTelemetryRecords                when xray_tracing_mode = Active
 #
+# Both: the record seal (kms.tf)
+#   kms:GenerateDataKey, kms:Decrypt        on the record key, with the encryption context purpose = ikr-record-mac
+#   ssm:GetParameter, ssm:PutParameter      on parameter/ikr/record-mac-key, the encrypted data key (whichever
+#                                           function first needs it makes it; the other reads it)
+#
 # KMS
 #   - SecureStrings under the AWS managed aws/ssm key (the per-user keys always; the mailer secret unless
 #     mailer_secret_kms_key_arn is set) need no kms grant: that key's policy already lets any principal of
@@ -82,6 +87,7 @@ locals {
     data.aws_iam_policy_document.mailer_secret.json,
     data.aws_iam_policy_document.mailer_secret_kms.json,
     data.aws_iam_policy_document.table_kms.json,
+    data.aws_iam_policy_document.record_seal.json,
   ]
 }
 
@@ -300,4 +306,28 @@ resource "aws_iam_role_policy" "this" {
   name   = "${each.value.role_name}-policy"
   role   = aws_iam_role.this[each.key].id
   policy = data.aws_iam_policy_document.this[each.key].json
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Both functions: sealing and checking table items (the record key is in kms.tf)
+# ---------------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "record_seal" {
+  statement {
+    sid       = "SealTableItems"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [local.record_kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:purpose"
+      values   = [local.record_key_encryption_context.purpose]
+    }
+  }
+
+  statement {
+    sid       = "KeepTheRecordMacKey"
+    actions   = ["ssm:GetParameter", "ssm:PutParameter"]
+    resources = [local.record_mac_key_parameter_arn]
+  }
 }

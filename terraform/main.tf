@@ -209,7 +209,7 @@ resource "aws_lambda_function" "this" {
   }
 
   environment {
-    variables = each.value.environment
+    variables = merge(each.value.environment, local.record_environment)
   }
 
   tags = var.tags

@@ -87,3 +87,8 @@ output "alarm_names" {
   description = "Names of the CloudWatch alarms, by what they watch (rotator_failed, destructor_failure_queue, rotator_missed_run, ...); empty when `create_alarms` is false"
   value       = { for key, alarm in aws_cloudwatch_metric_alarm.this : key => alarm.alarm_name }
 }
+
+output "record_kms_key_arn" {
+  description = "ARN of the KMS key that seals the table's items (`RECORD_KMS_KEY_ID` of both functions): the key the module created, or `record_kms_key_arn`"
+  value       = local.record_kms_key_arn
+}

@@ -560,3 +560,60 @@ variable "rotator_missed_run_alarm_hours" {
     error_message = "rotator_missed_run_alarm_hours must be a whole number of hours from 2 to 168 (CloudWatch evaluates at most 7 days)."
   }
 }
+
+# ---------------------------------------------------------------------------------------------------
+# Record sealing and who may write the table (kms.tf, table_policy.tf)
+# ---------------------------------------------------------------------------------------------------
+
+variable "record_kms_key_arn" {
+  type        = string
+  default     = null
+  description = "`RECORD_KMS_KEY_ID`: ARN of a symmetric KMS key of your own whose data key seals the table's items. Null: the module creates the key (alias `alias/ikr-records`) with a key policy that lets only the two functions use it. Your own key's policy must let both roles call kms:GenerateDataKey and kms:Decrypt with the encryption context `purpose = ikr-record-mac`"
+
+  # The functions compare the key KMS names in its answers with this ARN, and IAM grants name the key ARN.
+  validation {
+    condition     = var.record_kms_key_arn == null || !strcontains(coalesce(var.record_kms_key_arn, "-"), "alias/")
+    error_message = "record_kms_key_arn must be the key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias: the functions check that KMS names this very key in its answers, and IAM grants do not honour aliases. Look the key ARN up with aws kms describe-key --key-id <alias>."
+  }
+
+  validation {
+    condition     = var.record_kms_key_arn == null || strcontains(coalesce(var.record_kms_key_arn, "-"), "alias/") || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$", coalesce(var.record_kms_key_arn, "-")))
+    error_message = "record_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), or null for a key the module creates."
+  }
+}
+
+variable "record_kms_key_deletion_window_in_days" {
+  type        = number
+  default     = 30
+  nullable    = false
+  description = "Days KMS waits before it deletes the record key the module created, once it is scheduled for deletion (`terraform destroy`). Items sealed under a deleted key can never be verified again"
+
+  validation {
+    condition     = var.record_kms_key_deletion_window_in_days >= 7 && var.record_kms_key_deletion_window_in_days <= 30 && floor(var.record_kms_key_deletion_window_in_days) == var.record_kms_key_deletion_window_in_days
+    error_message = "record_kms_key_deletion_window_in_days must be a whole number of days from 7 to 30, as KMS requires."
+  }
+}
+
+variable "key_admin_principal_arns" {
+  type        = list(string)
+  default     = null
+  description = "Who administers the record key the module creates (describe, key policy, rotation, tags, alias, enable/disable, deletion), never using it: IAM role or user ARNs, or an account's root ARN. Null: the account (`arn:aws:iam::<account>:root`), which lets the account's IAM policies grant the administration. Include the principal that runs Terraform: KMS refuses a key policy that would lock its caller out"
+
+  validation {
+    condition = var.key_admin_principal_arns == null || try(length(var.key_admin_principal_arns) > 0 && alltrue([for arn in var.key_admin_principal_arns :
+    can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|(role|user)/[A-Za-z0-9+=,.@_/-]+)$", arn))]), false)
+    error_message = "key_admin_principal_arns must list IAM ARNs such as arn:aws:iam::123456789012:role/ikr-admin (a role, a user or an account's root; no wildcards), at least one, or be null for the account."
+  }
+}
+
+variable "admin_email" {
+  type        = string
+  default     = null
+  description = "`ADMIN_EMAIL`: the address mailed about table items IKR refused to act on (unsealed or changed items). Null: nobody is mailed; the functions still log them"
+
+  validation {
+    # The shape the functions check at cold start (EmailAddress), as for mail_from.
+    condition     = var.admin_email == null || try(length(var.admin_email) <= 254 && can(regex("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$", var.admin_email)), false)
+    error_message = "admin_email must be a plain mail address such as ikr-admins@example.com: at most 254 ASCII characters, no display name, spaces or <>, and a domain with a dot; or null."
+  }
+}

@@ -54,6 +54,7 @@ module "iam_key_rotator" {
   mail_client       = "ses"
 
   allowed_email_domains = [".example.com"]
+  admin_email           = "ikr-admins@example.com"
 
   enable_pitr                  = var.enable_pitr
   enable_snapstart             = var.enable_snapstart

@@ -87,3 +87,8 @@ output "alarm_names" {
   description = "Names of the CloudWatch alarms, by what they watch"
   value       = module.iam_key_rotator.alarm_names
 }
+
+output "record_kms_key_arn" {
+  description = "ARN of the KMS key that seals the table's items"
+  value       = module.iam_key_rotator.record_kms_key_arn
+}
