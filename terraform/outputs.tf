@@ -92,3 +92,8 @@ output "record_kms_key_arn" {
   description = "ARN of the KMS key that seals the table's items (`RECORD_KMS_KEY_ID` of both functions): the key the module created, or `record_kms_key_arn`"
   value       = local.record_kms_key_arn
 }
+
+output "table_resource_policy_json" {
+  description = "The resource-based policy that lets only IKR's roles (and the table administrators, for deletes) write the table's items; attached unless `create_table_resource_policy` is false"
+  value       = data.aws_iam_policy_document.table.json
+}

@@ -617,3 +617,23 @@ variable "admin_email" {
     error_message = "admin_email must be a plain mail address such as ikr-admins@example.com: at most 254 ASCII characters, no display name, spaces or <>, and a domain with a dot; or null."
   }
 }
+
+variable "table_admin_principal_arns" {
+  type        = list(string)
+  default     = []
+  nullable    = false
+  description = "IAM roles or users (ARNs; `*` and `?` allowed in the name) who may delete items from the table, to cancel a deletion. Every principal other than these and IKR's two roles is denied writing and deleting items by the table's resource policy"
+
+  validation {
+    condition = alltrue([for arn in var.table_admin_principal_arns :
+    can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/*?-]+$", arn))])
+    error_message = "table_admin_principal_arns must hold IAM role or user ARNs such as arn:aws:iam::123456789012:role/ikr-operator (the role's ARN, not an assumed-role session ARN arn:aws:sts::...:assumed-role/...)."
+  }
+}
+
+variable "create_table_resource_policy" {
+  type        = bool
+  default     = true
+  nullable    = false
+  description = "Whether to attach the resource-based policy that lets only IKR's roles (and `table_admin_principal_arns`, for deletes) write the table's items. Turn it off only to attach a policy of your own (a table has one): merge the statements of the output `table_resource_policy_json` into it"
+}

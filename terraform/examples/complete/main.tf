@@ -56,6 +56,8 @@ module "iam_key_rotator" {
   allowed_email_domains = [".example.com"]
   admin_email           = "ikr-admins@example.com"
 
+  table_admin_principal_arns = var.table_admin_principal_arns
+
   enable_pitr                  = var.enable_pitr
   enable_snapstart             = var.enable_snapstart
   deletion_protection_enabled  = var.deletion_protection_enabled

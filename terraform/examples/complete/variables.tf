@@ -62,3 +62,9 @@ variable "retain_log_groups_on_destroy" {
   default     = false
   description = "Whether destroy leaves the log groups in CloudWatch Logs"
 }
+
+variable "table_admin_principal_arns" {
+  type        = list(string)
+  default     = []
+  description = "IAM roles or users who may delete the table's items (cancel a deletion); nobody else but IKR may write them"
+}
