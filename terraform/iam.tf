@@ -8,10 +8,12 @@
 #   iam:GenerateCredentialReport,
 #   iam:GetCredentialReport                 the credential report: keys are listed only for users it cannot rule
 #                                           out (not resource-scoped: "*"; without it, every tagged user is listed)
-#   iam:ListAccessKeys, iam:CreateAccessKey,
-#   iam:DeleteAccessKey                     on users; DeleteAccessKey rolls back a key that could not be delivered
+#   iam:ListAccessKeys                      on users
+#   iam:CreateAccessKey,
+#   iam:DeleteAccessKey                     on users that carry IKR:EMAIL (aws:ResourceTag); DeleteAccessKey rolls
+#                                           back a key that could not be delivered
 #   dynamodb:Scan, GetItem, PutItem,
-#   UpdateItem, DeleteItem                  on the table of pending deletions
+#   DeleteItem                              on the table of pending deletions (every write puts the whole sealed item)
 #   ssm:PutParameter                        on parameter/ikr/secret/iam/* (the user's decryption key), when encrypt_key_pair
 #   kms:Encrypt                             on secret_kms_key_arn, when set (the decryption keys' customer key)
 #   ses:SendEmail                           from mail_from, when mail_client = ses
@@ -21,9 +23,9 @@
 #   xray:PutTelemetryRecords                when xray_tracing_mode = Active (not resource-scoped: "*")
 #
 # Key destructor
-#   iam:GetUser, iam:ListAccessKeys,
-#   iam:DeleteAccessKey                     on users: the item is acted on only if IAM corroborates it (the user
+#   iam:GetUser, iam:ListAccessKeys         on users: the item is acted on only if IAM corroborates it (the user
 #                                           still carries IKR:EMAIL, the delivered key is active)
+#   iam:DeleteAccessKey                     on users that carry IKR:EMAIL (aws:ResourceTag)
 #   iam:ListAccountAliases                  name the account in the mail (not resource-scoped: "*")
 #   dynamodb:PutItem                        on the table: puts a failed deletion back with a later date
 #   dynamodb:DescribeStream, GetRecords,
@@ -59,6 +61,11 @@ locals {
   ses_identities_arn     = "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"
   table_streams_arn      = "${aws_dynamodb_table.this.arn}/stream/*"
   table_kms_key_arn      = var.enable_sse ? var.kms_key_arn : null
+
+  # The user must carry IKR:EMAIL for IKR to create or delete one of its keys. IAM compares the tag key in a
+  # condition key name ignoring case, as IKR does, so IKR:EMAIL also matches ikr:email; a look-alike key
+  # (dotless i, Cyrillic letters, ...) does not, and IKR refuses such users anyway.
+  owner_tag_condition_key = "aws:ResourceTag/IKR:EMAIL"
 
   # Switches of the optional concerns. A switch selects a dynamic statement, not a document's count:
   # a KMS key ARN may be unknown until apply (a key created in the same run), and count cannot be.
@@ -120,9 +127,21 @@ data "aws_iam_policy_document" "rotator" {
   }
 
   statement {
-    sid       = "RotateAccessKeys"
-    actions   = ["iam:ListAccessKeys", "iam:CreateAccessKey", "iam:DeleteAccessKey"]
+    sid       = "ListAccessKeys"
+    actions   = ["iam:ListAccessKeys"]
     resources = [local.iam_users_arn]
+  }
+
+  statement {
+    sid       = "RotateAccessKeysOfTaggedUsers"
+    actions   = ["iam:CreateAccessKey", "iam:DeleteAccessKey"]
+    resources = [local.iam_users_arn]
+
+    condition {
+      test     = "Null"
+      variable = local.owner_tag_condition_key
+      values   = ["false"]
+    }
   }
 
   statement {
@@ -131,7 +150,6 @@ data "aws_iam_policy_document" "rotator" {
       "dynamodb:Scan",
       "dynamodb:GetItem",
       "dynamodb:PutItem",
-      "dynamodb:UpdateItem",
       "dynamodb:DeleteItem",
     ]
     resources = [aws_dynamodb_table.this.arn]
@@ -146,9 +164,21 @@ data "aws_iam_policy_document" "destructor" {
   }
 
   statement {
-    sid       = "DeleteOldAccessKeys"
-    actions   = ["iam:GetUser", "iam:ListAccessKeys", "iam:DeleteAccessKey"]
+    sid       = "CorroborateItems"
+    actions   = ["iam:GetUser", "iam:ListAccessKeys"]
     resources = [local.iam_users_arn]
+  }
+
+  statement {
+    sid       = "DeleteOldAccessKeysOfTaggedUsers"
+    actions   = ["iam:DeleteAccessKey"]
+    resources = [local.iam_users_arn]
+
+    condition {
+      test     = "Null"
+      variable = local.owner_tag_condition_key
+      values   = ["false"]
+    }
   }
 
   statement {
