@@ -50,13 +50,16 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.SSEStatus;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.DeleteAccessKeyRequest;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeySpec;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -76,6 +79,8 @@ class TerraformModuleIT {
     private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
     private static final Path ROTATOR_JAR =
             REPOSITORY.resolve("rotator-function/target/rotator-function-0.1.0-SNAPSHOT-lambda.jar");
+    /** A principal allowed to delete items (cancel deletions), given to the module as table_admin_principal_arns. */
+    private static final String TABLE_ADMIN = "arn:aws:iam::" + Moto.ACCOUNT_ID + ":role/ikr-operator";
     private static final Path DESTRUCTOR_JAR =
             REPOSITORY.resolve("destructor-function/target/destructor-function-0.1.0-SNAPSHOT-lambda.jar");
 
@@ -90,6 +95,7 @@ class TerraformModuleIT {
     private DynamoDbClient dynamoDb;
     private IamClient iam;
     private SsmClient ssm;
+    private KmsClient kms;
     private JsonNode outputs;
     private List<JsonNode> resources;
     private boolean destroyed;
@@ -108,6 +114,7 @@ class TerraformModuleIT {
         dynamoDb = aws(DynamoDbClient.builder()).build();
         iam = aws(IamClient.builder()).build();
         ssm = aws(SsmClient.builder()).build();
+        kms = aws(KmsClient.builder()).build();
 
         deploy = TerraformDeploy.prepare(terraform, REPOSITORY, work);
         example = work.resolve("terraform/examples/complete");
@@ -132,7 +139,7 @@ class TerraformModuleIT {
         } catch (AssertionError | RuntimeException alreadyReported) {
             // the failure that matters was reported by the test that left resources behind
         } finally {
-            for (AutoCloseable client : new AutoCloseable[] {dynamoDb, iam, ssm, http}) {
+            for (AutoCloseable client : new AutoCloseable[] {dynamoDb, iam, ssm, kms, http}) {
                 closeQuietly(client);
             }
             if (moto != null) {
@@ -181,16 +188,18 @@ class TerraformModuleIT {
         assertThat(rotator.path("handler").asText()).isEqualTo("dev.ikr.rotator.RotatorHandler::handleRequest");
         assertThat(rotator.path("role").asText()).isEqualTo(output("key_creator_role_arn"));
         assertThat(rotator.path("publish").asBoolean()).isTrue();
-        assertThat(environment(rotator)).isEqualTo(Map.of(
-                "IAM_KEY_ROTATOR_TABLE", "iam-key-rotator",
-                "ENCRYPT_KEY_PAIR", "true",
-                "MAX_CONCURRENCY", "4",
-                "MAIL_CLIENT", "ses",
-                "MAIL_FROM", "ikr@example.com",
-                "METRICS_NAMESPACE", "IKR",
-                "ROTATE_AFTER_DAYS", "85",
-                "DELETE_AFTER_DAYS", "5",
-                "ALLOWED_EMAIL_DOMAINS", ".example.com"));
+        assertThat(environment(rotator)).isEqualTo(Map.ofEntries(
+                Map.entry("IAM_KEY_ROTATOR_TABLE", "iam-key-rotator"),
+                Map.entry("ENCRYPT_KEY_PAIR", "true"),
+                Map.entry("MAX_CONCURRENCY", "4"),
+                Map.entry("MAIL_CLIENT", "ses"),
+                Map.entry("MAIL_FROM", "ikr@example.com"),
+                Map.entry("METRICS_NAMESPACE", "IKR"),
+                Map.entry("ROTATE_AFTER_DAYS", "85"),
+                Map.entry("DELETE_AFTER_DAYS", "5"),
+                Map.entry("ALLOWED_EMAIL_DOMAINS", ".example.com"),
+                Map.entry("RECORD_KMS_KEY_ID", output("record_kms_key_arn")),
+                Map.entry("ADMIN_EMAIL", "ikr-admins@example.com")));
 
         assertThat(destructor.path("function_name").asText()).isEqualTo(output("key_destructor_function_name"))
                 .isEqualTo("iam-key-destructor");
@@ -206,7 +215,9 @@ class TerraformModuleIT {
                 "MAIL_FROM", "ikr@example.com",
                 "METRICS_NAMESPACE", "IKR",
                 "RETRY_AFTER_MINS", "5",
-                "MAX_DELETE_ATTEMPTS", "10"));
+                "MAX_DELETE_ATTEMPTS", "10",
+                "RECORD_KMS_KEY_ID", output("record_kms_key_arn"),
+                "ADMIN_EMAIL", "ikr-admins@example.com"));
 
         JsonNode rotatorAlias = resource("aws_lambda_alias", "this", "rotator");
         assertThat(rotatorAlias.path("arn").asText()).isEqualTo(output("key_creator_alias_arn"));
@@ -322,6 +333,105 @@ class TerraformModuleIT {
 
     @Test
     @Order(6)
+    void recordKey_isSymmetricAndRotated_andOnlyTheFunctionRolesMayUseIt_withTheRecordContext() {
+        String keyArn = output("record_kms_key_arn");
+        var key = kms.describeKey(request -> request.keyId(keyArn)).keyMetadata();
+        assertThat(key.arn()).isEqualTo(keyArn);
+        assertThat(key.keySpec()).isEqualTo(KeySpec.SYMMETRIC_DEFAULT);
+        assertThat(key.keyUsage()).isEqualTo(KeyUsageType.ENCRYPT_DECRYPT);
+        assertThat(key.enabled()).isTrue();
+        assertThat(kms.getKeyRotationStatus(request -> request.keyId(keyArn)).keyRotationEnabled()).isTrue();
+        assertThat(kms.listAliases(request -> request.keyId(key.keyId())).aliases())
+                .extracting(alias -> alias.aliasName()).containsExactly("alias/ikr-records");
+
+        JsonNode policy = json(kms.getKeyPolicy(request -> request.keyId(keyArn).policyName("default")).policy());
+        Map<String, JsonNode> statements = bySid(policy);
+        assertThat(statements).containsOnlyKeys("AdministerTheKeyButNeverUseIt", "IkrSealsAndChecksTableItems");
+        for (JsonNode statement : statements.values()) {
+            assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
+        }
+
+        JsonNode administer = statements.get("AdministerTheKeyButNeverUseIt");
+        assertThat(texts(administer.path("Principal").path("AWS")))
+                .containsExactly("arn:aws:iam::" + Moto.ACCOUNT_ID + ":root");
+        assertThat(texts(administer.path("Action")))
+                .contains("kms:DescribeKey", "kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion",
+                        "kms:CancelKeyDeletion", "kms:TagResource", "kms:CreateAlias")
+                .as("administrators never use the key, nor grant its use")
+                .noneMatch(action -> action.contains("*") || action.contains("crypt")
+                        || action.startsWith("kms:GenerateDataKey") || action.equals("kms:CreateGrant"));
+
+        JsonNode use = statements.get("IkrSealsAndChecksTableItems");
+        assertThat(texts(use.path("Principal").path("AWS"))).containsExactlyInAnyOrder(
+                output("key_creator_role_arn"), output("key_destructor_role_arn"));
+        assertThat(texts(use.path("Action"))).containsExactlyInAnyOrder("kms:GenerateDataKey", "kms:Decrypt");
+        assertThat(use.path("Condition")).isEqualTo(json("""
+                {"StringEquals": {"kms:EncryptionContext:purpose": "ikr-record-mac"},
+                 "ForAllValues:StringEquals": {"kms:EncryptionContextKeys": "purpose"}}"""));
+    }
+
+    @Test
+    @Order(7)
+    void table_deniesItemWritesToAllButTheFunctionRoles_andDeletesToAllButThemAndTheTableAdmins() {
+        JsonNode policy = json(dynamoDb.getResourcePolicy(request -> request.resourceArn(output("table_arn")))
+                .policy());
+        Map<String, JsonNode> statements = bySid(policy);
+        assertThat(statements).containsOnlyKeys("OnlyIkrWritesItems", "OnlyIkrAndTableAdminsDeleteItems");
+        List<String> roles = List.of(output("key_creator_role_arn"), output("key_destructor_role_arn"));
+
+        JsonNode writes = statements.get("OnlyIkrWritesItems");
+        assertThat(texts(writes.path("Action"))).containsExactlyInAnyOrder("dynamodb:PutItem", "dynamodb:UpdateItem",
+                "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate",
+                "dynamodb:PartiQLDelete");
+        assertThat(texts(writes.path("Condition").path("ArnNotLike").path("aws:PrincipalArn")))
+                .containsExactlyInAnyOrderElementsOf(roles);
+
+        JsonNode deletes = statements.get("OnlyIkrAndTableAdminsDeleteItems");
+        assertThat(texts(deletes.path("Action"))).containsExactly("dynamodb:DeleteItem");
+        assertThat(texts(deletes.path("Condition").path("ArnNotLike").path("aws:PrincipalArn")))
+                .containsExactlyInAnyOrderElementsOf(union(Set.copyOf(roles), Set.of(TABLE_ADMIN)));
+
+        for (JsonNode statement : statements.values()) {
+            assertThat(statement.path("Effect").asText()).isEqualTo("Deny");
+            assertThat(texts(statement.path("Principal").path("AWS"))).containsExactly("*");
+            assertThat(texts(statement.path("Resource"))).containsExactly(output("table_arn"));
+            assertThat(statement.path("Condition").size()).as("one condition: %s", statement).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void rolePolicies_touchKeysOfTaggedUsersOnly_andUseTheRecordKeyWithItsContextOnly() {
+        String ownerTagged = "{\"Null\": {\"aws:ResourceTag/IKR:EMAIL\": \"false\"}}";
+        String recordContext = "{\"StringEquals\": {\"kms:EncryptionContext:purpose\": \"ikr-record-mac\"}}";
+        String macKeyParameter = "arn:aws:ssm:" + Moto.REGION + ":" + Moto.ACCOUNT_ID + ":parameter/ikr/record-mac-key";
+        for (String role : List.of("iam-key-creator", "iam-key-destructor")) {
+            Map<String, JsonNode> statements = bySid(policy(role, role + "-policy"));
+
+            for (JsonNode statement : statements.values()) {
+                List<String> actions = texts(statement.path("Action"));
+                if (actions.contains("iam:CreateAccessKey") || actions.contains("iam:DeleteAccessKey")) {
+                    assertThat(statement.path("Condition")).as("%s: %s", role, statement).isEqualTo(json(ownerTagged));
+                }
+            }
+            JsonNode seal = statements.get("SealTableItems");
+            assertThat(texts(seal.path("Action"))).containsExactlyInAnyOrder("kms:GenerateDataKey", "kms:Decrypt");
+            assertThat(texts(seal.path("Resource"))).containsExactly(output("record_kms_key_arn"));
+            assertThat(seal.path("Condition")).isEqualTo(json(recordContext));
+            JsonNode macKey = statements.get("KeepTheRecordMacKey");
+            assertThat(texts(macKey.path("Action"))).containsExactlyInAnyOrder("ssm:GetParameter", "ssm:PutParameter");
+            assertThat(texts(macKey.path("Resource"))).containsExactly(macKeyParameter);
+        }
+        assertThat(texts(bySid(policy("iam-key-creator", "iam-key-creator-policy"))
+                .get("RotateAccessKeysOfTaggedUsers").path("Action")))
+                .containsExactlyInAnyOrder("iam:CreateAccessKey", "iam:DeleteAccessKey");
+        assertThat(texts(bySid(policy("iam-key-destructor", "iam-key-destructor-policy"))
+                .get("DeleteOldAccessKeysOfTaggedUsers").path("Action")))
+                .containsExactly("iam:DeleteAccessKey");
+    }
+
+    @Test
+    @Order(9)
     void rotationAndExpiry_runOnTheDeployedTable_andEachPolicyGrantsExactlyTheCallsItsFunctionMakes() {
         Map<String, String> previous = pointTheSdkAtThisMoto();
         try {
@@ -336,12 +446,13 @@ class TerraformModuleIT {
                 setup.iam().createAccessKey(request -> request.userName(user));
             }
             Map<String, String> env = Map.of("IAM_KEY_ROTATOR_TABLE", output("table_name"),
-                    "MAIL_FROM", "ikr@example.com", "ACCOUNT_ID", Moto.ACCOUNT_ID);
+                    "MAIL_FROM", "ikr@example.com", "ACCOUNT_ID", Moto.ACCOUNT_ID,
+                    "RECORD_KMS_KEY_ID", output("record_kms_key_arn"));
             Instant rotatedAt = Instant.now().plus(Duration.ofDays(100));
             // bob: the schedule write fails, so the rotator checks it (GetItem) and withdraws the key (DeleteItem)
-            faults.fail("UpdateItem", request -> request instanceof UpdateItemRequest update
-                    && update.updateExpression().contains("#deleteOn")
-                    && update.key().get("user").s().equals("bob"));
+            faults.fail("PutItem", request -> request instanceof PutItemRequest put
+                    && put.conditionExpression() != null && put.conditionExpression().contains("#new = :new")
+                    && put.item().get("user").s().equals("bob"));
             Map<String, Object> summary;
             try {
                 summary = new RotatorHandler(RotatorConfig.from(env), rotatorCode, clockAt(rotatedAt))
@@ -366,13 +477,23 @@ class TerraformModuleIT {
             Set<String> runtime = Set.of("logs:CreateLogStream", "logs:PutLogEvents");
             Set<String> eventSourceMapping = Set.of("dynamodb:DescribeStream", "dynamodb:GetRecords",
                     "dynamodb:GetShardIterator", "dynamodb:ListStreams", "sqs:SendMessage");
+            // The MAC key items are sealed with is made by whichever function first needs it (GetParameter finds
+            // none, GenerateDataKey, PutParameter) and read by every later cold start (GetParameter, Decrypt): here
+            // the rotator made it and the destructor read it, and both roles may do either.
+            Set<String> makesTheMacKey = Set.of("ssm:GetParameter", "kms:GenerateDataKey", "ssm:PutParameter");
+            Set<String> readsTheMacKey = Set.of("ssm:GetParameter", "kms:Decrypt");
+            assertThat(rotatorCalls).as("the rotator, first to seal an item").containsAll(makesTheMacKey);
+            assertThat(destructorCalls).as("the destructor, after the rotator").containsAll(readsTheMacKey)
+                    .doesNotContain("kms:GenerateDataKey");
+            Set<String> recordSeal = union(makesTheMacKey, readsTheMacKey);
             Set<String> rotatorPolicy = actions(policy("iam-key-creator", "iam-key-creator-policy"));
             Set<String> destructorPolicy = actions(policy("iam-key-destructor", "iam-key-destructor-policy"));
 
             assertThat(rotatorPolicy).as("rotator policy vs the calls its code made")
-                    .containsExactlyInAnyOrderElementsOf(union(rotatorCalls, runtime));
+                    .containsExactlyInAnyOrderElementsOf(union(rotatorCalls, recordSeal, runtime));
             assertThat(destructorPolicy).as("destructor policy vs the calls its code and its event source mapping made")
-                    .containsExactlyInAnyOrderElementsOf(union(destructorCalls, runtime, eventSourceMapping));
+                    .containsExactlyInAnyOrderElementsOf(
+                            union(destructorCalls, recordSeal, runtime, eventSourceMapping));
             assertThat(Stream.concat(rotatorPolicy.stream(), destructorPolicy.stream()))
                     .noneMatch(action -> action.contains("*"));
         } finally {
@@ -419,7 +540,7 @@ class TerraformModuleIT {
     }
 
     @Test
-    @Order(7)
+    @Order(10)
     void noMailerSecret_isCreated_whenNoneWasGiven() {
         for (String name : List.of("mailgun_ssm_parameter_arn", "smtp_ssm_parameter_arn")) {
             JsonNode value = outputs.path(name).path("value");
@@ -427,12 +548,12 @@ class TerraformModuleIT {
         }
         assertThat(ssm.describeParameters(request -> request.maxResults(50)).parameters())
                 .extracting(parameter -> parameter.name())
-                .as("only the per-user keys of the rotation test, no mailer secret")
-                .allMatch(name -> name.startsWith("/ikr/secret/iam/"));
+                .as("only the per-user keys and the record MAC key of the rotation test, no mailer secret")
+                .allMatch(name -> name.startsWith("/ikr/secret/iam/") || name.equals("/ikr/record-mac-key"));
     }
 
     @Test
-    @Order(8)
+    @Order(11)
     void destroy_removesEverythingTheModuleCreated() throws IOException {
         deploy.destroy(variables());
         destroyed = true;
@@ -454,6 +575,7 @@ class TerraformModuleIT {
         // the module protects the table by default; this stack is destroyed at the end
         variables.put("deletion_protection_enabled", "false");
         variables.put("alarm_email", "ops@example.com");
+        variables.put("table_admin_principal_arns", "[\"" + TABLE_ADMIN + "\"]");
         return variables;
     }
 
@@ -509,6 +631,24 @@ class TerraformModuleIT {
         }
     }
 
+    private static JsonNode json(String document) {
+        try {
+            return JSON.readTree(document);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + document, e);
+        }
+    }
+
+    /** A policy's statements by their Sid; every statement has one. */
+    private static Map<String, JsonNode> bySid(JsonNode policy) {
+        Map<String, JsonNode> statements = new TreeMap<>();
+        for (JsonNode statement : policy.path("Statement")) {
+            assertThat(statement.path("Sid").asText()).as("Sid of %s", statement).isNotEmpty();
+            statements.put(statement.path("Sid").asText(), statement);
+        }
+        return statements;
+    }
+
     private static Set<String> actions(JsonNode policy) {
         Set<String> actions = new TreeSet<>();
         for (JsonNode statement : policy.path("Statement")) {
@@ -524,7 +664,11 @@ class TerraformModuleIT {
         return actions;
     }
 
+    /** The strings of a policy element that is an array or, as IAM writes one value, a single string. */
     private static List<String> texts(JsonNode array) {
+        if (array.isTextual()) {
+            return List.of(array.asText());
+        }
         return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
     }
 

@@ -43,6 +43,8 @@ class TerraformValidationIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
     private static final String KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    private static final String RECORD_KEY_ARN =
+            "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
     private static final String ALIAS_ARN = "arn:aws:kms:us-east-1:123456789012:alias/ikr";
     private static final String ALARM_TOPIC = "arn:aws:sns:us-east-1:123456789012:ops-alarms";
     private static final String SMTP = "mail_client = \"smtp\"\nsmtp_server = \"smtp.example.com\"\n";
@@ -114,6 +116,23 @@ class TerraformValidationIT {
                         "mailer_secret_kms_key_arn must be the key ARN"),
                 refused("user secret key alias", "secret_kms_key_arn = \"" + ALIAS_ARN + "\"",
                         "secret_kms_key_arn must be the key ARN"),
+                refused("record key alias", "record_kms_key_arn = \"" + ALIAS_ARN + "\"",
+                        "record_kms_key_arn must be the key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an"
+                                + " alias: the functions check that KMS names this very key in its answers"),
+                refused("record key of another service", "record_kms_key_arn = \"arn:aws:iam::123456789012:role/kms\"",
+                        "record_kms_key_arn must be the ARN of a KMS key"),
+                refused("record key deletion window of 6 days", "record_kms_key_deletion_window_in_days = 6",
+                        "record_kms_key_deletion_window_in_days must be a whole number of days from 7 to 30"),
+                refused("admin_email with a display name", "admin_email = \"IKR admins <ikr-admins@example.com>\"",
+                        "admin_email must be a plain mail address such as ikr-admins@example.com"),
+                refused("table admin as an assumed-role session", "table_admin_principal_arns = "
+                        + "[\"arn:aws:sts::123456789012:assumed-role/ikr-operator/alice\"]",
+                        "table_admin_principal_arns must hold IAM role or user ARNs",
+                        "not an assumed-role session ARN"),
+                refused("table admin as a bare account id", "table_admin_principal_arns = [\"123456789012\"]",
+                        "table_admin_principal_arns must hold IAM role or user ARNs"),
+                refused("no key administrator", "key_admin_principal_arns = []",
+                        "key_admin_principal_arns must list IAM ARNs"),
                 refused("key ARN without a key id",
                         "kms_key_arn = \"arn:aws:kms:us-east-1:123456789012:key/not-a-key-id\"",
                         "kms_key_arn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), or null."),
@@ -261,7 +280,11 @@ class TerraformValidationIT {
                 metrics_namespace         = "Security/IKR"
                 alarm_topic_arn           = "%s"
                 alarm_email               = "ops@example.com"
-                """.formatted(KEY_ARN, ALARM_TOPIC));
+                record_kms_key_arn        = "%s"
+                table_admin_principal_arns = ["arn:aws:iam::123456789012:role/ops/ikr-operator-*"]
+                key_admin_principal_arns  = ["arn:aws:iam::123456789012:role/deployer"]
+                admin_email               = "ikr-admins@example.com"
+                """.formatted(KEY_ARN, ALARM_TOPIC, RECORD_KEY_ARN));
 
         plan("-out=validation.tfplan");
         JsonNode planned = JSON.readTree(deploy.run("show", "-json", "-no-color", "validation.tfplan"))
@@ -272,6 +295,17 @@ class TerraformValidationIT {
                 .isEqualTo("ssl");
         assertThat(rotator.path("environment").path(0).path("variables").has("SMTP_PORT"))
                 .as("no SMTP_PORT: the functions take 465 for ssl").isFalse();
+        for (String function : List.of("rotator", "destructor")) {
+            String address = "module.iam_key_rotator.aws_lambda_function.this[\"" + function + "\"]";
+            JsonNode variables = resource(planned, address)
+                    .path("environment").path(0).path("variables");
+            assertThat(variables.path("RECORD_KMS_KEY_ID").asText()).as(function).isEqualTo(RECORD_KEY_ARN);
+            assertThat(variables.path("ADMIN_EMAIL").asText()).as(function).isEqualTo("ikr-admins@example.com");
+        }
+        assertThat(planned.findValuesAsText("address")).as("no record key is created when one is given")
+                .noneMatch(address -> address.contains(".aws_kms_key.record")
+                        || address.contains(".aws_kms_alias.record"))
+                .contains("module.iam_key_rotator.aws_dynamodb_resource_policy.table[0]");
         assertThat(resource(planned, "module.iam_key_rotator.aws_dynamodb_table.this")
                 .path("deletion_protection_enabled").asBoolean()).isTrue();
         assertThat(resource(planned, "module.iam_key_rotator.aws_cloudwatch_log_group.this[\"rotator\"]")
