@@ -31,6 +31,7 @@ provider "aws" {
     cloudwatchlogs = var.aws_endpoint
     dynamodb       = var.aws_endpoint
     iam            = var.aws_endpoint
+    kms            = var.aws_endpoint
     lambda         = var.aws_endpoint
     sqs            = var.aws_endpoint
     ssm            = var.aws_endpoint
@@ -53,6 +54,7 @@ provider "aws" {
     cloudwatchlogs = var.aws_endpoint
     dynamodb       = var.aws_endpoint
     iam            = var.aws_endpoint
+    kms            = var.aws_endpoint
     lambda         = var.aws_endpoint
     sqs            = var.aws_endpoint
     ssm            = var.aws_endpoint
