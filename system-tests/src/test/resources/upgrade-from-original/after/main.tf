@@ -28,6 +28,7 @@ provider "aws" {
 
   endpoints {
     events         = var.aws_endpoint
+    cloudwatch     = var.aws_endpoint
     cloudwatchlogs = var.aws_endpoint
     dynamodb       = var.aws_endpoint
     iam            = var.aws_endpoint
@@ -51,6 +52,7 @@ provider "aws" {
 
   endpoints {
     events         = var.aws_endpoint
+    cloudwatch     = var.aws_endpoint
     cloudwatchlogs = var.aws_endpoint
     dynamodb       = var.aws_endpoint
     iam            = var.aws_endpoint
