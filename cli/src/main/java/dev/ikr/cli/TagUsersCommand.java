@@ -3,13 +3,13 @@ package dev.ikr.cli;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.MisconfiguredUserException;
+import dev.ikr.domain.TagKeys;
 import dev.ikr.domain.UserSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -96,7 +96,7 @@ final class TagUsersCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no tags given");
         }
         for (var tag : tags.entrySet()) {
-            if (!tag.getKey().toUpperCase(Locale.ROOT).startsWith("IKR:")) {
+            if (!TagKeys.fold(tag.getKey()).startsWith("IKR:")) {
                 throw new IllegalArgumentException("tag " + tag.getKey() + " is not an IKR:* tag");
             }
             if (tag.getKey().length() > MAX_TAG_KEY) {
@@ -116,14 +116,15 @@ final class TagUsersCommand implements Callable<Integer> {
         } catch (NoSuchEntityException unknown) {
             throw new IllegalArgumentException("no IAM user is named " + user);
         }
-        var upperWanted = tags.keySet().stream().map(key -> key.toUpperCase(Locale.ROOT)).toList();
+        // IKR matches tag keys with ASCII case folding only (TagKeys): a look-alike key is not one of IKR's
+        var foldedWanted = tags.keySet().stream().map(TagKeys::fold).toList();
         List<String> removed = replace ? current.keySet().stream()
-                .filter(key -> key.toUpperCase(Locale.ROOT).startsWith("IKR:"))
-                .filter(key -> !upperWanted.contains(key.toUpperCase(Locale.ROOT)))
+                .filter(key -> TagKeys.fold(key).startsWith("IKR:"))
+                .filter(key -> !foldedWanted.contains(TagKeys.fold(key)))
                 .toList() : List.of();
         var result = new LinkedHashMap<String, String>();
         current.forEach((key, value) -> {
-            if (!removed.contains(key) && !upperWanted.contains(key.toUpperCase(Locale.ROOT))) {
+            if (!removed.contains(key) && !foldedWanted.contains(TagKeys.fold(key))) {
                 result.put(key, value);
             }
         });
@@ -141,7 +142,7 @@ final class TagUsersCommand implements Callable<Integer> {
         var respelled = new ArrayList<String>(change.removed());
         for (String key : existing) {
             boolean sameKeyOtherCase = change.tags().keySet().stream()
-                    .anyMatch(wanted -> wanted.equalsIgnoreCase(key) && !wanted.equals(key));
+                    .anyMatch(wanted -> TagKeys.fold(wanted).equals(TagKeys.fold(key)) && !wanted.equals(key));
             if (sameKeyOtherCase) {
                 respelled.add(key);
             }

@@ -163,11 +163,13 @@ class ScriptsIkrIT {
     @Test
     void tagUsers_validatesEveryEntryBeforeWritingAnything() throws Exception {
         account.createUser("bob", Map.of());
+        account.createUser("carol", Map.of());
         Path file = Files.createTempFile("tags-", ".json");
         Files.writeString(file, """
                 {"bob": {"IKR:EMAIL": "bob@example.com", "IKR:ROTATE_AFTER_DAYS": "30"},
                  "nobody": {"IKR:EMAIL": "nobody@example.com"},
-                 "alice": {"IKR:DELETE_AFTER_DAYS": "0"}}
+                 "alice": {"IKR:DELETE_AFTER_DAYS": "0"},
+                 "carol": {"\u0131kr:email": "carol@example.com"}}
                 """);
 
         Result result = run(Map.of(), "tag-users", file.toString());
@@ -177,6 +179,7 @@ class ScriptsIkrIT {
         assertThat(statusOf(result, "bob")).isEqualTo("not_written");
         assertThat(statusOf(result, "nobody")).isEqualTo("invalid");
         assertThat(statusOf(result, "alice")).isEqualTo("invalid");
+        assertThat(statusOf(result, "carol")).as("a dotless-i look-alike is not an IKR tag").isEqualTo("invalid");
         assertThat(account.aws().iam().listUserTags(request -> request.userName("bob")).tags()).isEmpty();
     }
 
