@@ -94,4 +94,17 @@ class TypedMailTest {
         assertThat(new NewKeyMail.Plain(SECRET).toString()).doesNotContain(SECRET);
         assertThat(newKey(new NewKeyMail.Plain(SECRET)).toString()).doesNotContain(SECRET);
     }
+
+    @Test
+    void theKeyDeliveredMail_saysWhereTheKeyWent_itsIdAndTheOldKeysDate_andHoldsNoKey() {
+        var target = dev.ikr.domain.DeliveryTarget.parse("ssm:/ikr/keys/alice");
+        MailMessage mail = renderer.render(new KeyDeliveredMail(ALICE, ACCOUNT, "alice", target, NEW, OLD, DELETE_ON,
+                Optional.empty(), List.of("Restart the exporter")));
+
+        assertThat(mail.subject()).isEqualTo("IKR: new AWS access key for alice in account prod (123456789012)"
+                + " delivered to ssm:/ikr/keys/alice");
+        assertThat(mail.text()).contains("the SSM parameter (SecureString) /ikr/keys/alice",
+                "New access key ID: " + NEW, "Old access key ID: " + OLD + " (deleted on 2026-12-01 12:00 UTC)",
+                "- Restart the exporter").doesNotContain("aws_secret_access_key", "gAAAAA", "decrypt");
+    }
 }
