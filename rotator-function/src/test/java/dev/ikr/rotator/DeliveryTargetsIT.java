@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ikr.aws.AwsClients;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.local.LocalContext;
+import dev.ikr.testbed.FaultProxy;
 import dev.ikr.testbed.LogCapture;
 import dev.ikr.testbed.Moto;
 import dev.ikr.testbed.MotoExtension;
@@ -18,6 +19,7 @@ import dev.ikr.testbed.TestAccount.SentMail;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +32,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,11 +55,12 @@ class DeliveryTargetsIT {
     final LogCapture logs = new LogCapture();
 
     private final TestAccount account = new TestAccount(Moto.shared());
-    private final LambdaStub lambda = LambdaStub.start();
+    private LambdaStub lambda;
 
     @BeforeEach
-    void setUp() {
+    void createTheTable_andStartTheLambdaStub() {
         account.createTable().verifySender();
+        lambda = LambdaStub.start();
     }
 
     @AfterEach
@@ -252,18 +254,16 @@ class DeliveryTargetsIT {
         private final Map<String, String> payloads = new ConcurrentHashMap<>();
         private final CountDownLatch closed = new CountDownLatch(1);
 
-        private LambdaStub(HttpServer server) {
-            this.server = server;
+        private LambdaStub() throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            server.createContext("/2015-03-31/functions/", this::handle);
+            server.setExecutor(handlers);
+            server.start();
         }
 
         static LambdaStub start() {
             try {
-                HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-                var stub = new LambdaStub(server);
-                server.createContext("/2015-03-31/functions/", stub::handle);
-                server.setExecutor(stub.handlers);
-                server.start();
-                return stub;
+                return new LambdaStub();
             } catch (IOException e) {
                 throw new IllegalStateException("could not start the Lambda stub", e);
             }
@@ -271,8 +271,8 @@ class DeliveryTargetsIT {
 
         /** {@code clients} whose Lambda client talks to this stub (the others still go to moto). */
         AwsClients clients(AwsClients clients) {
-            String endpoint = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
-            withEndpoint(endpoint, clients::lambda);
+            FaultProxy.withEndpoint(URI.create("http://" + server.getAddress().getHostString() + ":"
+                    + server.getAddress().getPort()), clients::lambda);
             return clients;
         }
 
@@ -311,20 +311,6 @@ class DeliveryTargetsIT {
             closed.countDown();
             server.stop(0);
             handlers.shutdownNow();
-        }
-
-        private static synchronized void withEndpoint(String endpoint, Supplier<?> build) {
-            String previous = System.getProperty("aws.endpointUrl");
-            System.setProperty("aws.endpointUrl", endpoint);
-            try {
-                build.get();
-            } finally {
-                if (previous == null) {
-                    System.clearProperty("aws.endpointUrl");
-                } else {
-                    System.setProperty("aws.endpointUrl", previous);
-                }
-            }
         }
     }
 }

@@ -19,13 +19,8 @@ public record KeyDeliveredMail(EmailAddress to, MailAccount account, String user
         implements Mail {
 
     public KeyDeliveredMail {
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(account, "account");
-        NewKeyMail.requireText(user, "user");
+        NewKeyMail.requireNewKey(to, account, user, newKeyId, oldKeyId, deleteOn);
         Objects.requireNonNull(target, "target");
-        NewKeyMail.requireText(newKeyId, "newKeyId");
-        NewKeyMail.requireText(oldKeyId, "oldKeyId");
-        Objects.requireNonNull(deleteOn, "deleteOn");
         replacedKeyId = replacedKeyId == null ? Optional.empty() : replacedKeyId;
         instructions = instructions == null ? List.of() : List.copyOf(instructions);
     }
