@@ -65,9 +65,7 @@ public final class AwsClients {
     private final Lazy<SsmClient> ssm;
     private final Lazy<SesClient> ses;
     private final Lazy<KmsClient> kms;
-    private final Lazy<SecretsManagerClient> secretsManager;
-    private final Lazy<SdkHttpClient> deliveryHttp;
-    private final Lazy<LambdaClient> lambda;
+    private final Lazy<DeliveryClients> delivery;
 
     public AwsClients() {
         this(List.of());
@@ -90,17 +88,7 @@ public final class AwsClients {
         this.ssm = Lazy.of(() -> build(SsmClient.builder()));
         this.ses = Lazy.of(() -> build(SesClient.builder()));
         this.kms = Lazy.of(() -> build(KmsClient.builder()));
-        this.secretsManager = Lazy.of(() -> build(SecretsManagerClient.builder()));
-        this.deliveryHttp = Lazy.of(() -> UrlConnectionHttpClient.builder()
-                .connectionTimeout(timeouts.connect())
-                .socketTimeout(timeouts.delivery())
-                .build());
-        this.lambda = Lazy.of(() -> LambdaClient.builder().httpClient(deliveryHttp.get())
-                .overrideConfiguration(overrides().toBuilder()
-                        .apiCallAttemptTimeout(timeouts.delivery())
-                        .apiCallTimeout(timeouts.delivery())
-                        .build())
-                .build());
+        this.delivery = Lazy.of(DeliveryClients::new);
     }
 
     /**
@@ -154,12 +142,12 @@ public final class AwsClients {
 
     /** Secrets Manager, for {@code secretsmanager:} delivery targets. */
     public SecretsManagerClient secretsManager() {
-        return secretsManager.get();
+        return delivery.get().secretsManager.get();
     }
 
     /** Lambda, for {@code lambda:} delivery targets: its calls time out after the delivery timeout. */
     public LambdaClient lambda() {
-        return lambda.get();
+        return delivery.get().lambda.get();
     }
 
     public AwsCallCounter callCounter() {
@@ -190,6 +178,27 @@ public final class AwsClients {
         all.add(first);
         all.addAll(rest);
         return all;
+    }
+
+    /**
+     * The delivery targets' clients, built on first use. Their SDK modules are optional (the destructor's jar has
+     * none): nothing that names their types may run before a delivery client is asked for, not even the linking of
+     * a lambda in {@link AwsClients}' constructor, so they live here.
+     */
+    private final class DeliveryClients {
+
+        private final Lazy<SecretsManagerClient> secretsManager = Lazy.of(
+                () -> build(SecretsManagerClient.builder()));
+        private final Lazy<SdkHttpClient> http = Lazy.of(() -> UrlConnectionHttpClient.builder()
+                .connectionTimeout(timeouts.connect())
+                .socketTimeout(timeouts.delivery())
+                .build());
+        private final Lazy<LambdaClient> lambda = Lazy.of(() -> LambdaClient.builder().httpClient(http.get())
+                .overrideConfiguration(overrides().toBuilder()
+                        .apiCallAttemptTimeout(timeouts.delivery())
+                        .apiCallTimeout(timeouts.delivery())
+                        .build())
+                .build());
     }
 
     /**
