@@ -112,6 +112,7 @@ public final class MessageRenderer {
                 values.put("user", changed.user());
                 values.put("newAddress", changed.newAddress().value());
                 values.put("newKeyId", changed.newKeyId());
+                changed.deliveredTo().ifPresent(target -> values.put("target", target.label()));
                 yield "address-changed";
             }
             case UnverifiedRecordsMail unverified -> {

@@ -93,7 +93,8 @@ final class KeyDelivery {
     /** Tells {@code previous} that the user's keys now go to {@code settings}' address (after the new key went). */
     void announceAddressChange(String user, EmailAddress previous, UserSettings settings, String newKeyId,
             MailAccount account) {
-        mailer.send(renderer.render(new AddressChangedMail(previous, account, user, settings.email(), newKeyId)));
+        mailer.send(renderer.render(new AddressChangedMail(previous, account, user, settings.email(), newKeyId,
+                settings.deliverTo())));
     }
 
     private NewKeyMail.KeyPart keyPart(String user, IssuedAccessKey newKey) {
