@@ -15,9 +15,16 @@
 #   dynamodb:Scan, GetItem, PutItem,
 #   DeleteItem                              on the table of pending deletions (every write puts the whole sealed item)
 #   ssm:PutParameter                        on parameter/ikr/secret/iam/* (the user's decryption key), when encrypt_key_pair
-#   kms:Encrypt                             on secret_kms_key_arn, when set (the decryption keys' customer key)
+#   kms:Encrypt                             on secret_kms_key_arn, when set and encrypt_key_pair or
+#                                           delivery_parameter_prefix (the customer key of its SecureStrings)
 #   ses:SendEmail                           from mail_from, when mail_client = ses
 #   ssm:GetParameter                        on the mailer's secret, when mail_client = mailgun or smtp
+#   secretsmanager:CreateSecret,
+#   PutSecretValue, DescribeSecret          on secret:<delivery_secret_prefix>*, when set (IKR:DELIVER_TO
+#                                           secretsmanager:; DescribeSecret settles a write whose answer was lost)
+#   ssm:PutParameter                        on parameter<delivery_parameter_prefix>*, when set (ssm:); with
+#                                           secret_kms_key_arn, kms:Encrypt on it as above
+#   lambda:InvokeFunction                   on each of delivery_functions, when any (lambda:)
 #   logs:CreateLogStream, logs:PutLogEvents on its own log group
 #   xray:PutTraceSegments,
 #   xray:PutTelemetryRecords                when xray_tracing_mode = Active (not resource-scoped: "*")
@@ -70,7 +77,7 @@ locals {
   # Switches of the optional concerns. A switch selects a dynamic statement, not a document's count:
   # a KMS key ARN may be unknown until apply (a key created in the same run), and count cannot be.
   attach_user_keys_policy         = var.encrypt_key_pair
-  attach_user_keys_kms_policy     = var.encrypt_key_pair && var.secret_kms_key_arn != null
+  attach_user_keys_kms_policy     = (var.encrypt_key_pair || var.delivery_parameter_prefix != null) && var.secret_kms_key_arn != null
   attach_ses_policy               = var.mail_client == "ses"
   attach_mailer_secret_policy     = local.mailer_secret_parameter_name != null
   attach_mailer_secret_kms_policy = local.attach_mailer_secret_policy && var.mailer_secret_kms_key_arn != null
@@ -233,6 +240,37 @@ data "aws_iam_policy_document" "user_keys_kms" {
   }
 }
 
+# The rotator's delivery targets (IKR:DELIVER_TO): exactly the secrets, parameters and functions the
+# delivery_* inputs bound, each statement only when its input is set.
+data "aws_iam_policy_document" "delivery_targets" {
+  dynamic "statement" {
+    for_each = var.delivery_secret_prefix != null ? [var.delivery_secret_prefix] : []
+    content {
+      sid       = "DeliverToSecrets"
+      actions   = ["secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret"]
+      resources = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:${statement.value}*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.delivery_parameter_prefix != null ? [var.delivery_parameter_prefix] : []
+    content {
+      sid       = "DeliverToParameters"
+      actions   = ["ssm:PutParameter"]
+      resources = ["${local.ssm_parameter_arn_prefix}${statement.value}*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.delivery_functions) > 0 ? [var.delivery_functions] : []
+    content {
+      sid       = "DeliverToFunctions"
+      actions   = ["lambda:InvokeFunction"]
+      resources = [for name in statement.value : "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${name}"]
+    }
+  }
+}
+
 data "aws_iam_policy_document" "ses" {
   dynamic "statement" {
     for_each = local.attach_ses_policy ? [true] : []
@@ -313,8 +351,8 @@ data "aws_iam_policy_document" "this" {
 
   source_policy_documents = concat(
     [local.function_policy_documents[each.key], data.aws_iam_policy_document.user_keys[each.key].json],
-    # only the rotator encrypts a decryption key; deleting one needs no KMS call
-    each.key == "rotator" ? [data.aws_iam_policy_document.user_keys_kms.json] : [],
+    # only the rotator encrypts a SecureString (deleting one needs no KMS call), and only it delivers keys
+    each.key == "rotator" ? [data.aws_iam_policy_document.user_keys_kms.json, data.aws_iam_policy_document.delivery_targets.json] : [],
     local.shared_policy_documents,
     [data.aws_iam_policy_document.logs[each.key].json, data.aws_iam_policy_document.tracing.json],
   )

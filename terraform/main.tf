@@ -54,7 +54,12 @@ locals {
       DELETE_AFTER_DAYS = tostring(var.delete_after_days)
       # the default, [], leaves the variable out: any domain
       ALLOWED_EMAIL_DOMAINS = join(",", var.allowed_email_domains)
-      SECRET_KMS_KEY_ID     = var.encrypt_key_pair ? var.secret_kms_key_arn : null
+      # the per-user decryption keys and the ssm: delivery targets are the SecureStrings it encrypts
+      SECRET_KMS_KEY_ID = var.encrypt_key_pair || var.delivery_parameter_prefix != null ? var.secret_kms_key_arn : null
+      # each unset, or [], leaves its variable out: that kind of delivery target is off
+      DELIVERY_SECRET_PREFIX    = var.delivery_secret_prefix
+      DELIVERY_PARAMETER_PREFIX = var.delivery_parameter_prefix
+      DELIVERY_FUNCTIONS        = join(",", var.delivery_functions)
     }) : name => value if value != null && value != ""
   }
 
@@ -233,6 +238,15 @@ resource "aws_lambda_function" "this" {
     precondition {
       condition     = each.key != "rotator" || var.mail_client != "smtp" || local.smtp_protocol == "ssl" || !contains([465, 2465], local.smtp_port)
       error_message = "smtp_port ${local.smtp_port} speaks TLS from the first byte, which needs smtp_protocol ssl, not ${coalesce(var.smtp_protocol, "ssl")}: use smtp_protocol = \"ssl\", or port 587 for starttls."
+    }
+    # The rotator refuses a delivery prefix over the mailer's secret, and a delivery function that is one of IKR's.
+    precondition {
+      condition     = each.key != "rotator" || var.delivery_parameter_prefix == null || local.mailer_secret_parameter_name == null || (!startswith(coalesce(local.mailer_secret_parameter_name, "-"), coalesce(var.delivery_parameter_prefix, "-")) && !startswith(coalesce(var.delivery_parameter_prefix, "-"), coalesce(local.mailer_secret_parameter_name, "-")))
+      error_message = "delivery_parameter_prefix must not reach the mailer's secret ${coalesce(local.mailer_secret_parameter_name, "-")}: choose a path outside it."
+    }
+    precondition {
+      condition     = each.key != "rotator" || length(setintersection(var.delivery_functions, [var.key_creator_function_name, var.key_destructor_function_name])) == 0
+      error_message = "delivery_functions must not name IKR's own functions (${var.key_creator_function_name}, ${var.key_destructor_function_name}): a key is delivered to a function of yours."
     }
     # The module always sets SMTP_PASSWORD_PARAMETER, which the functions refuse over plain unless
     # SMTP_ALLOW_PLAINTEXT_AUTH is true.

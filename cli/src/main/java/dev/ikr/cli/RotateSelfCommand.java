@@ -8,6 +8,7 @@ import dev.ikr.cli.rotateself.SelfRotation;
 import dev.ikr.cli.rotateself.SelfRotationOutcome;
 import dev.ikr.cli.rotateself.SelfRotationOutcome.Rotated;
 import dev.ikr.config.ConfigurationException;
+import dev.ikr.domain.DeliveryTarget;
 import dev.ikr.log.JsonLog;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -66,7 +67,7 @@ final class RotateSelfCommand implements Callable<Integer> {
             + " (default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials).")
     Path credentialsFile;
 
-    @Option(names = "--deliver-to", paramLabel = "TARGET", converter = DeliveryTarget.Converter.class,
+    @Option(names = "--deliver-to", paramLabel = "TARGET", converter = DeliveryTargetConverter.class,
             description = "Write the new key here instead of the credentials file: secretsmanager:<name or ARN>"
                     + " (a new version: the previous key stays AWSPREVIOUS; the secret is created if a name"
                     + " names none) or ssm:<parameter name> (a SecureString, overwritten). The document is"

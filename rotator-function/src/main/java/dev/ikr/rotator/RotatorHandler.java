@@ -83,6 +83,9 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
         if (clients != null) {
             Priming.prime(clients, new MessageRenderer());
+            if (config.deliveryBounds().anyOn()) {
+                Priming.primeDeliveryTargets(clients);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ikr.rotator;
 
 import dev.ikr.aws.AwsClients;
+import dev.ikr.aws.AwsKeyTargets;
 import dev.ikr.aws.DynamoPendingDeletions;
 import dev.ikr.aws.IamDirectory;
 import dev.ikr.aws.KmsRecordAuthenticator;
@@ -31,10 +32,11 @@ public final class RotatorWiring {
                 new IamDirectory(clients.iam()),
                 pendingDeletions(config, clients),
                 new SsmSecretStore(clients.ssm(), config.secretKmsKeyId()),
+                new AwsKeyTargets(clients, config.secretKmsKeyId()),
                 mailer,
                 new MessageRenderer(),
                 new Rotator.Options(config.policy(), config.encryptKeyPair(), config.maxConcurrency(),
-                        config.allowedEmailDomains(), config.adminEmail()),
+                        config.allowedEmailDomains(), config.adminEmail(), config.deliveryBounds()),
                 clock,
                 new SecureRandom());
     }

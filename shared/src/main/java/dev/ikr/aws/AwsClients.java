@@ -18,6 +18,8 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -34,6 +36,11 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * call within seconds, and at once when the token bucket is empty. The adaptive strategy is not used: its
  * rate limiter also holds back first attempts, and under steady throttling it made a 30-user run ten times
  * slower.
+ *
+ * <p>The Lambda client invokes delivery functions ({@code IKR:DELIVER_TO lambda:}) and waits for their answer: it has
+ * an HTTP client of its own whose read timeout, like its attempt and call timeouts, is the delivery timeout
+ * ({@value #DELIVERY_TIMEOUT_SECONDS} s), so a function that hangs is given up after one attempt, never invoked again
+ * by a retry of the same call.
  */
 public final class AwsClients {
 
@@ -44,8 +51,10 @@ public final class AwsClients {
     private static final Duration ERROR_BASE_DELAY = Duration.ofMillis(100);
     private static final Duration ERROR_MAX_DELAY = Duration.ofSeconds(1);
 
+    /** How long a delivery function may take to answer. */
+    public static final int DELIVERY_TIMEOUT_SECONDS = 30;
     private static final Timeouts PRODUCTION = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(20),
-            Optional.empty(), Duration.ofSeconds(60));
+            Optional.empty(), Duration.ofSeconds(60), Duration.ofSeconds(DELIVERY_TIMEOUT_SECONDS));
 
     private final AwsCallCounter callCounter = new AwsCallCounter();
     private final List<ExecutionInterceptor> extraInterceptors;
@@ -56,6 +65,7 @@ public final class AwsClients {
     private final Lazy<SsmClient> ssm;
     private final Lazy<SesClient> ses;
     private final Lazy<KmsClient> kms;
+    private final Lazy<DeliveryClients> delivery;
 
     public AwsClients() {
         this(List.of());
@@ -78,6 +88,7 @@ public final class AwsClients {
         this.ssm = Lazy.of(() -> build(SsmClient.builder()));
         this.ses = Lazy.of(() -> build(SesClient.builder()));
         this.kms = Lazy.of(() -> build(KmsClient.builder()));
+        this.delivery = Lazy.of(DeliveryClients::new);
     }
 
     /**
@@ -88,7 +99,17 @@ public final class AwsClients {
     public static AwsClients withTimeouts(Duration attempt, Duration call, List<ExecutionInterceptor> interceptors) {
         Objects.requireNonNull(attempt, "attempt");
         Objects.requireNonNull(call, "call");
-        return new AwsClients(new Timeouts(attempt, attempt, Optional.of(attempt), call), interceptors);
+        return new AwsClients(new Timeouts(attempt, attempt, Optional.of(attempt), call, call), interceptors);
+    }
+
+    /**
+     * Clients as in production, but a delivery function gets {@code delivery} to answer (tests of a function that
+     * hangs).
+     */
+    public static AwsClients withDeliveryTimeout(Duration delivery, List<ExecutionInterceptor> interceptors) {
+        Objects.requireNonNull(delivery, "delivery");
+        return new AwsClients(new Timeouts(PRODUCTION.connect(), PRODUCTION.socket(), PRODUCTION.attempt(),
+                PRODUCTION.call(), delivery), interceptors);
     }
 
     public IamClient iam() {
@@ -117,6 +138,16 @@ public final class AwsClients {
 
     public KmsClient kms() {
         return kms.get();
+    }
+
+    /** Secrets Manager, for {@code secretsmanager:} delivery targets. */
+    public SecretsManagerClient secretsManager() {
+        return delivery.get().secretsManager.get();
+    }
+
+    /** Lambda, for {@code lambda:} delivery targets: its calls time out after the delivery timeout. */
+    public LambdaClient lambda() {
+        return delivery.get().lambda.get();
     }
 
     public AwsCallCounter callCounter() {
@@ -149,7 +180,32 @@ public final class AwsClients {
         return all;
     }
 
-    /** The HTTP client's connect and read timeouts, the SDK's per-attempt timeout (if any) and per-call timeout. */
-    private record Timeouts(Duration connect, Duration socket, Optional<Duration> attempt, Duration call) {
+    /**
+     * The delivery targets' clients, built on first use. Their SDK modules are optional (the destructor's jar has
+     * none): nothing that names their types may run before a delivery client is asked for, not even the linking of
+     * a lambda in {@link AwsClients}' constructor, so they live here.
+     */
+    private final class DeliveryClients {
+
+        private final Lazy<SecretsManagerClient> secretsManager = Lazy.of(
+                () -> build(SecretsManagerClient.builder()));
+        private final Lazy<SdkHttpClient> http = Lazy.of(() -> UrlConnectionHttpClient.builder()
+                .connectionTimeout(timeouts.connect())
+                .socketTimeout(timeouts.delivery())
+                .build());
+        private final Lazy<LambdaClient> lambda = Lazy.of(() -> LambdaClient.builder().httpClient(http.get())
+                .overrideConfiguration(overrides().toBuilder()
+                        .apiCallAttemptTimeout(timeouts.delivery())
+                        .apiCallTimeout(timeouts.delivery())
+                        .build())
+                .build());
+    }
+
+    /**
+     * The HTTP client's connect and read timeouts, the SDK's per-attempt timeout (if any) and per-call timeout, and
+     * the time a delivery function may take.
+     */
+    private record Timeouts(Duration connect, Duration socket, Optional<Duration> attempt, Duration call,
+            Duration delivery) {
     }
 }

@@ -93,7 +93,7 @@ public final class IamDirectory implements IdentityDirectory {
     @Override
     public IssuedAccessKey createAccessKey(String user) {
         var created = iam.createAccessKey(request -> request.userName(user)).accessKey();
-        return new IssuedAccessKey(created.accessKeyId(), created.secretAccessKey());
+        return new IssuedAccessKey(created.accessKeyId(), created.secretAccessKey(), created.createDate());
     }
 
     @Override

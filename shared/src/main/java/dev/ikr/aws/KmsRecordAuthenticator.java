@@ -3,6 +3,7 @@ package dev.ikr.aws;
 import dev.ikr.crypto.RecordMac;
 import dev.ikr.domain.RecordSeal;
 import dev.ikr.domain.RotationRecord;
+import dev.ikr.domain.SecretParameterName;
 import dev.ikr.log.JsonLog;
 import dev.ikr.port.RecordAuthenticator;
 import dev.ikr.util.Lazy;
@@ -33,7 +34,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 public final class KmsRecordAuthenticator implements RecordAuthenticator {
 
     /** The SSM parameter that keeps the encrypted data key items are sealed with (a String: ciphertext only). */
-    public static final String SIGNING_KEY_PARAMETER = "/ikr/record-mac-key";
+    public static final String SIGNING_KEY_PARAMETER = SecretParameterName.RECORD_KEY;
     /** The KMS encryption context of the data key; the key policy can require it. */
     public static final Map<String, String> ENCRYPTION_CONTEXT = Map.of("purpose", "ikr-record-mac");
 

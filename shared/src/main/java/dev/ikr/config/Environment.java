@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -143,6 +144,14 @@ final class Environment {
                     .collect(Collectors.joining(", "));
             throw new ConfigurationException(name + " must be one of " + allowed + ", not '" + value + "'.");
         }).orElse(defaultValue);
+    }
+
+    /**
+     * The variable as {@code parser} reads it (given the value and the variable's name), if it is set; the parser's
+     * {@link IllegalArgumentException}, one sentence naming the variable, fails the cold start.
+     */
+    <T> Optional<T> parsed(String name, BiFunction<String, String, T> parser) {
+        return optional(name).map(value -> parse(name, value, raw -> parser.apply(raw, name)));
     }
 
     private static <T> T parse(String name, String value, Function<String, T> parser) {

@@ -1,11 +1,16 @@
 package dev.ikr.config;
 
 import dev.ikr.domain.AllowedEmailDomains;
+import dev.ikr.domain.DeliveryBounds;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.MetricNamespace;
 import dev.ikr.domain.RotationPolicy;
+import dev.ikr.domain.SecretParameterName;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every environment variable the rotator reads, typed and validated once at cold start. Names and
@@ -24,6 +29,8 @@ import java.util.Optional;
  * @param secretKmsKeyId {@code SECRET_KMS_KEY_ID} (none: the AWS managed {@code aws/ssm} key): the customer managed
  *     KMS key that encrypts the per-user decryption keys in SSM
  * @param metricsNamespace {@code METRICS_NAMESPACE} ({@code IKR}): the CloudWatch namespace of the run's metrics
+ * @param deliveryBounds {@code DELIVERY_SECRET_PREFIX}, {@code DELIVERY_PARAMETER_PREFIX} and
+ *     {@code DELIVERY_FUNCTIONS} (each unset: that kind of {@code IKR:DELIVER_TO} target is off)
  */
 public record RotatorConfig(
         String tableName,
@@ -36,7 +43,8 @@ public record RotatorConfig(
         int maxConcurrency,
         AllowedEmailDomains allowedEmailDomains,
         Optional<String> secretKmsKeyId,
-        MetricNamespace metricsNamespace) {
+        MetricNamespace metricsNamespace,
+        DeliveryBounds deliveryBounds) {
 
     public static final int DEFAULT_ROTATE_AFTER_DAYS = 85;
     public static final int DEFAULT_DELETE_AFTER_DAYS = 5;
@@ -61,7 +69,23 @@ public record RotatorConfig(
         AllowedEmailDomains allowedDomains = env.emailDomains("ALLOWED_EMAIL_DOMAINS");
         Optional<String> secretKmsKeyId = env.kmsKey("SECRET_KMS_KEY_ID");
         MetricNamespace metricsNamespace = env.metricsNamespace("METRICS_NAMESPACE");
+        var delivery = new DeliveryBounds(
+                env.parsed("DELIVERY_SECRET_PREFIX", DeliveryBounds::secretPrefix),
+                env.parsed("DELIVERY_PARAMETER_PREFIX",
+                        (raw, name) -> DeliveryBounds.parameterPrefix(raw, name, ownParameters(mail))),
+                env.parsed("DELIVERY_FUNCTIONS", DeliveryBounds::functions).orElse(Set.of()));
         return new RotatorConfig(table, policy, encrypt, mail, accountId, recordKey, admin, concurrency, allowedDomains,
-                secretKmsKeyId, metricsNamespace);
+                secretKmsKeyId, metricsNamespace, delivery);
+    }
+
+    /**
+     * The SSM parameters IKR itself keeps, which no delivery target may reach: the per-user decryption keys (and the
+     * default mailer secrets) under {@code /ikr/secret/}, the record key, and the mailer's secret wherever it is.
+     */
+    private static List<String> ownParameters(MailConfig mail) {
+        var own = new ArrayList<>(List.of("/ikr/secret/", SecretParameterName.RECORD_KEY));
+        mail.mailgun().ifPresent(mailgun -> own.add(mailgun.apiKeyName()));
+        mail.smtp().ifPresent(smtp -> own.add(smtp.passwordParameter()));
+        return own;
     }
 }

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 public final class SecretParameterName {
 
     public static final String PREFIX = "/ikr/secret/iam/";
+    /** The parameter that keeps the (encrypted) key the table's items are sealed with. */
+    public static final String RECORD_KEY = "/ikr/record-mac-key";
     private static final Pattern SSM_SAFE = Pattern.compile("[A-Za-z0-9_.-]+");
 
     private SecretParameterName() {

@@ -8,14 +8,18 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * What a user's {@code IKR:*} tags ask for. Built by {@link #fromTags(IamUser, AllowedEmailDomains)}, which validates
- * every value before anything is created, so a bad tag never leaves a half-rotated user behind.
+ * What a user's {@code IKR:*} tags ask for. Built by {@link #fromTags(IamUser, AllowedEmailDomains, DeliveryBounds)},
+ * which validates every value before anything is created, so a bad tag never leaves a half-rotated user behind.
+ *
+ * @param email the owner, who is mailed the key, or told where it was delivered
+ * @param deliverTo {@code IKR:DELIVER_TO}: where the key goes instead of the owner's mail
  */
 public record UserSettings(
         EmailAddress email,
         Optional<Integer> rotateAfterDays,
         Optional<Integer> deleteAfterDays,
-        List<String> instructions) {
+        List<String> instructions,
+        Optional<DeliveryTarget> deliverTo) {
 
     public static final String ROTATE_AFTER_DAYS_TAG = TagKeys.ROTATE_AFTER_DAYS;
     public static final String DELETE_AFTER_DAYS_TAG = TagKeys.DELETE_AFTER_DAYS;
@@ -27,6 +31,13 @@ public record UserSettings(
         rotateAfterDays = rotateAfterDays == null ? Optional.empty() : rotateAfterDays;
         deleteAfterDays = deleteAfterDays == null ? Optional.empty() : deleteAfterDays;
         instructions = instructions == null ? List.of() : List.copyOf(instructions);
+        deliverTo = deliverTo == null ? Optional.empty() : deliverTo;
+    }
+
+    /** Settings without a delivery target: the key is mailed. */
+    public UserSettings(EmailAddress email, Optional<Integer> rotateAfterDays, Optional<Integer> deleteAfterDays,
+            List<String> instructions) {
+        this(email, rotateAfterDays, deleteAfterDays, instructions, Optional.empty());
     }
 
     /** Reads the user's tags, allowing mail to any domain. */
@@ -35,13 +46,32 @@ public record UserSettings(
     }
 
     /**
-     * Reads the user's tags.
+     * Reads the user's tags; an {@code IKR:DELIVER_TO} target is checked for its form only (tag-users, adopt).
      *
      * @param allowedDomains where the new key may be mailed
      * @throws MisconfiguredUserException naming the first tag that cannot be used: a look-alike of an IKR tag, two
      *     spellings of one tag, or a value that is wrong or, for {@code IKR:EMAIL}, outside {@code allowedDomains}
      */
     public static UserSettings fromTags(IamUser user, AllowedEmailDomains allowedDomains) {
+        return read(user, allowedDomains);
+    }
+
+    /**
+     * Reads the user's tags as the rotator does: an {@code IKR:DELIVER_TO} target must also lie within
+     * {@code bounds}.
+     *
+     * @throws MisconfiguredUserException as {@link #fromTags(IamUser, AllowedEmailDomains)}, or when the target is
+     *     of a kind that is off or outside its bound
+     */
+    public static UserSettings fromTags(IamUser user, AllowedEmailDomains allowedDomains, DeliveryBounds bounds) {
+        UserSettings settings = read(user, allowedDomains);
+        settings.deliverTo().flatMap(bounds::refusal).ifPresent(refusal -> {
+            throw new MisconfiguredUserException(TagKeys.DELIVER_TO + ": " + refusal);
+        });
+        return settings;
+    }
+
+    private static UserSettings read(IamUser user, AllowedEmailDomains allowedDomains) {
         List<TagKeys.LookAlike> lookAlikes = user.lookAlikeTags();
         if (!lookAlikes.isEmpty()) {
             throw new MisconfiguredUserException(lookAlikes.getFirst().reason()
@@ -61,7 +91,17 @@ public record UserSettings(
                 email,
                 days(user, ROTATE_AFTER_DAYS_TAG),
                 days(user, DELETE_AFTER_DAYS_TAG),
-                instructions(user));
+                instructions(user),
+                deliverTo(user));
+    }
+
+    /** {@code IKR:DELIVER_TO}, checked for its form: a blank value is a mistake too, never "mail it instead". */
+    private static Optional<DeliveryTarget> deliverTo(IamUser user) {
+        try {
+            return user.tag(TagKeys.DELIVER_TO).map(value -> DeliveryTarget.parse(value.strip()));
+        } catch (IllegalArgumentException e) {
+            throw new MisconfiguredUserException(TagKeys.DELIVER_TO + ": " + e.getMessage());
+        }
     }
 
     /** IAM keeps one spelling of a key per user; should two reach IKR, neither silently wins. */

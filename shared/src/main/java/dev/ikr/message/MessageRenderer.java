@@ -40,7 +40,7 @@ public final class MessageRenderer {
 
     /** The templates IKR sends. */
     public static final List<String> TEMPLATES = List.of("new-key", "key-deleted", "action-needed", "unverified-records",
-            "address-changed");
+            "address-changed", "key-delivered");
 
     private static final String SUBJECT = "Subject: ";
 
@@ -75,6 +75,18 @@ public final class MessageRenderer {
                 }
                 yield "new-key";
             }
+            case KeyDeliveredMail delivered -> {
+                values.put("user", delivered.user());
+                values.put("target", delivered.target().label());
+                values.put("targetKind", delivered.targetKind());
+                values.put("targetName", delivered.target().id());
+                values.put("newKeyId", delivered.newKeyId());
+                values.put("oldKeyId", delivered.oldKeyId());
+                values.put("deleteOn", MAIL_DATE.format(delivered.deleteOn()));
+                values.put("instructions", delivered.instructions());
+                delivered.replacedKeyId().ifPresent(id -> values.put("replacedKeyId", id));
+                yield "key-delivered";
+            }
             case KeyDeletedMail deleted -> {
                 values.put("user", deleted.user());
                 values.put("oldKeyId", deleted.oldKeyId());
@@ -100,6 +112,7 @@ public final class MessageRenderer {
                 values.put("user", changed.user());
                 values.put("newAddress", changed.newAddress().value());
                 values.put("newKeyId", changed.newKeyId());
+                changed.deliveredTo().ifPresent(target -> values.put("target", target.label()));
                 yield "address-changed";
             }
             case UnverifiedRecordsMail unverified -> {

@@ -49,15 +49,21 @@ public record NewKeyMail(EmailAddress to, MailAccount account, String user, Stri
     }
 
     public NewKeyMail {
+        requireNewKey(to, account, user, newKeyId, oldKeyId, deleteOn);
+        replacedKeyId = replacedKeyId == null ? Optional.empty() : replacedKeyId;
+        instructions = instructions == null ? List.of() : List.copyOf(instructions);
+        Objects.requireNonNull(key, "key");
+    }
+
+    /** What every mail about a new key names: its owner, account and user, both keys and the old key's date. */
+    static void requireNewKey(EmailAddress to, MailAccount account, String user, String newKeyId, String oldKeyId,
+            Instant deleteOn) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(account, "account");
         requireText(user, "user");
         requireText(newKeyId, "newKeyId");
         requireText(oldKeyId, "oldKeyId");
         Objects.requireNonNull(deleteOn, "deleteOn");
-        replacedKeyId = replacedKeyId == null ? Optional.empty() : replacedKeyId;
-        instructions = instructions == null ? List.of() : List.copyOf(instructions);
-        Objects.requireNonNull(key, "key");
     }
 
     static void requireText(String value, String name) {

@@ -4,6 +4,7 @@ import static dev.ikr.util.Failures.describe;
 
 import dev.ikr.domain.AllowedEmailDomains;
 import dev.ikr.domain.CredentialReport;
+import dev.ikr.domain.DeliveryBounds;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.KeyReport;
@@ -14,6 +15,7 @@ import dev.ikr.domain.UnverifiedRecord;
 import dev.ikr.log.JsonLog;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
+import dev.ikr.port.KeyTargets;
 import dev.ikr.port.Mailer;
 import dev.ikr.port.PendingDeletions;
 import dev.ikr.port.SecretStore;
@@ -43,11 +45,21 @@ public final class Rotator {
     /** Whether a run changes anything. */
     public enum Mode { APPLY, PLAN }
 
-    /** The run-wide settings. */
+    /**
+     * The run-wide settings.
+     *
+     * @param deliveryBounds the {@code IKR:DELIVER_TO} targets this rotator may write to
+     */
     public record Options(RotationPolicy defaults, boolean encryptKeyPair, int maxConcurrency,
-            AllowedEmailDomains allowedEmailDomains, Optional<EmailAddress> adminEmail) {
+            AllowedEmailDomains allowedEmailDomains, Optional<EmailAddress> adminEmail, DeliveryBounds deliveryBounds) {
 
-        /** Mail to any domain; no administrator. */
+        /** Keys are mailed only. */
+        public Options(RotationPolicy defaults, boolean encryptKeyPair, int maxConcurrency,
+                AllowedEmailDomains allowedEmailDomains, Optional<EmailAddress> adminEmail) {
+            this(defaults, encryptKeyPair, maxConcurrency, allowedEmailDomains, adminEmail, DeliveryBounds.NONE);
+        }
+
+        /** Mail to any domain; no administrator; keys are mailed only. */
         public Options(RotationPolicy defaults, boolean encryptKeyPair, int maxConcurrency) {
             this(defaults, encryptKeyPair, maxConcurrency, AllowedEmailDomains.any(), Optional.empty());
         }
@@ -75,13 +87,21 @@ public final class Rotator {
     private final int maxConcurrency;
     private final Clock clock;
 
+    /** A rotator that mails every key (no delivery target). */
     public Rotator(IdentityDirectory directory, PendingDeletions pendingDeletions, SecretStore secretStore,
             Mailer mailer, MessageRenderer renderer, Options options, Clock clock, SecureRandom random) {
+        this(directory, pendingDeletions, secretStore, KeyTargets.NONE, mailer, renderer, options, clock, random);
+    }
+
+    /** A rotator that also delivers keys to the targets {@code options} bounds ({@code IKR:DELIVER_TO}). */
+    public Rotator(IdentityDirectory directory, PendingDeletions pendingDeletions, SecretStore secretStore,
+            KeyTargets targets, Mailer mailer, MessageRenderer renderer, Options options, Clock clock,
+            SecureRandom random) {
         this.directory = directory;
         this.pendingDeletions = pendingDeletions;
         this.userRotation = new UserRotation(directory, pendingDeletions,
-                new KeyDelivery(secretStore, mailer, renderer, options.encryptKeyPair(), clock, random),
-                options.defaults(), options.allowedEmailDomains());
+                new KeyDelivery(secretStore, targets, mailer, renderer, options.encryptKeyPair(), clock, random),
+                options.defaults(), options.allowedEmailDomains(), options.deliveryBounds());
         this.adminMails = new AdminMails(Rotator.class, mailer, renderer, options.adminEmail());
         this.maxConcurrency = options.maxConcurrency();
         this.clock = clock;

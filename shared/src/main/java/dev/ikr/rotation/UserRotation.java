@@ -1,12 +1,10 @@
 package dev.ikr.rotation;
 
-import static dev.ikr.util.Failures.describe;
-
 import dev.ikr.domain.AccessKey;
 import dev.ikr.domain.AllowedEmailDomains;
+import dev.ikr.domain.DeliveryBounds;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.IamUser;
-import dev.ikr.domain.IssuedAccessKey;
 import dev.ikr.domain.KeyReport;
 import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.MisconfiguredUserException;
@@ -16,44 +14,37 @@ import dev.ikr.domain.RotationDecision.Skip;
 import dev.ikr.domain.RotationDecision;
 import dev.ikr.domain.RotationPolicy;
 import dev.ikr.domain.RotationRecord;
-import dev.ikr.domain.SkipReason;
 import dev.ikr.domain.UserSettings;
-import dev.ikr.log.JsonLog;
-import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
 import dev.ikr.port.PendingDeletions;
-import dev.ikr.port.RotationConflictException;
 import dev.ikr.rotation.Rotator.Mode;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * One user's rotation, in an order that never leaves the user without a working key or with a key nobody
- * received: intent (conditional write) → create key → note its id → deliver → schedule the old key's deletion.
- * Any failure after the key exists withdraws it; what cannot be withdrawn now, the next run's repair finishes.
+ * One user's rotation: its settings, the decision, the repair of an interrupted run first, then the replacement of
+ * its key ({@link KeyReplacement}) or the reason there is none.
  */
 final class UserRotation {
 
-    private static final JsonLog LOG = JsonLog.forClass(UserRotation.class);
-
     private final IdentityDirectory directory;
     private final PendingDeletions pendingDeletions;
-    private final KeyDelivery delivery;
+    private final KeyReplacement replacement;
     private final RotationPolicy defaults;
     private final AllowedEmailDomains allowedDomains;
+    private final DeliveryBounds deliveryBounds;
     private final RotationPlanner planner = new RotationPlanner();
     private final CredentialReportPrefilter prefilter = new CredentialReportPrefilter();
 
     UserRotation(IdentityDirectory directory, PendingDeletions pendingDeletions, KeyDelivery delivery,
-            RotationPolicy defaults, AllowedEmailDomains allowedDomains) {
+            RotationPolicy defaults, AllowedEmailDomains allowedDomains, DeliveryBounds deliveryBounds) {
         this.directory = directory;
         this.pendingDeletions = pendingDeletions;
-        this.delivery = delivery;
+        this.replacement = new KeyReplacement(directory, pendingDeletions, delivery);
         this.defaults = defaults;
         this.allowedDomains = allowedDomains;
+        this.deliveryBounds = deliveryBounds;
     }
 
     /** The cleaning-up of an interrupted run, done before this run's own decision. */
@@ -74,7 +65,7 @@ final class UserRotation {
             Optional<KeyReport> keyReport, AccountForMails account, Mode mode, Instant now) {
         UserSettings settings;
         try {
-            settings = UserSettings.fromTags(user, allowedDomains);
+            settings = UserSettings.fromTags(user, allowedDomains, deliveryBounds);
         } catch (MisconfiguredUserException e) {
             return UserOutcome.of(user.name(), Action.MISCONFIGURED, e.getMessage());
         }
@@ -107,8 +98,8 @@ final class UserRotation {
                     before + "key " + rotate.oldKey().id() + " is " + rotate.oldKey().ageInDays(now)
                             + " days old; the limit is " + rotate.policy().rotateAfterDays() + " days",
                     Optional.of(rotate.oldKey().id()), Optional.empty());
-            case Rotate rotate -> rotate(user.name(), settings, rotate, repaired,
-                    previousAddress(records, lastDelivery), account, now);
+            case Rotate rotate -> replacement.rotate(user.name(), settings, rotate, before,
+                    repaired.flatMap(Repaired::deletedKeyId), previousAddress(records, lastDelivery), account, now);
             case Repair repair -> UserOutcome.of(user.name(), Action.FAILED,
                     "a second repair was asked for right after the first: " + repairReason(repair));
         };
@@ -132,50 +123,6 @@ final class UserRotation {
                 + repair.undeliveredKeyId().map(id -> " (undelivered key " + id + " deleted)").orElse("");
     }
 
-    private UserOutcome rotate(String user, UserSettings settings, Rotate rotate, Optional<Repaired> repaired,
-            Optional<EmailAddress> previousAddress, AccountForMails account, Instant now) {
-        String before = Repaired.prefix(repaired) + clearStale(rotate.staleFirst());
-        String oldKeyId = rotate.oldKey().id();
-        RotationRecord intent = RotationRecord.intent(user, oldKeyId, settings.email(), now);
-        try {
-            pendingDeletions.recordIntent(intent);
-        } catch (RotationConflictException concurrent) {
-            return UserOutcome.of(user, Action.SKIPPED, before + SkipReason.ROTATION_IN_PROGRESS.code()
-                    + ": another run is already rotating key " + oldKeyId);
-        }
-        IssuedAccessKey newKey;
-        try {
-            newKey = directory.createAccessKey(user);
-        } catch (RuntimeException e) {
-            return new UserOutcome(user, Action.FAILED, before + "could not create a new key (" + describe(e)
-                    + ")" + cleanUpAfterFailedCreate(user, rotate.oldKey()), Optional.of(oldKeyId), Optional.empty());
-        }
-        Instant deleteOn = now.plus(Duration.ofDays(rotate.policy().deleteAfterDays()));
-        try {
-            pendingDeletions.recordNewKey(intent.withNewKey(newKey.id()));
-            delivery.deliver(user, settings, oldKeyId, newKey, deleteOn,
-                    repaired.flatMap(Repaired::deletedKeyId), account.get());
-        } catch (RuntimeException e) {
-            return withdraw(user, oldKeyId, newKey.id(), before + "the new key could not be delivered ("
-                    + describe(e) + ")");
-        }
-        try {
-            pendingDeletions.scheduleDeletion(intent.scheduled(newKey.id(), deleteOn));
-        } catch (RuntimeException e) {
-            if (!scheduledDespite(user, oldKeyId, newKey.id())) {
-                return withdraw(user, oldKeyId, newKey.id(), before
-                        + "the new key was mailed but the old key could not be scheduled for deletion ("
-                        + describe(e) + ")");
-            }
-        }
-        String notice = previousAddress.filter(previous -> !previous.equals(settings.email()))
-                .map(previous -> announce(user, previous, settings, newKey.id(), account)).orElse("");
-        return new UserOutcome(user, Action.ROTATED, before + "key " + oldKeyId + " was "
-                + rotate.oldKey().ageInDays(now) + " days old; new key mailed to " + settings.email()
-                + "; old key deleted on " + MessageRenderer.mailDate(deleteOn) + notice,
-                Optional.of(oldKeyId), Optional.of(newKey.id()));
-    }
-
     /**
      * Where the user's keys went last: the address of its latest delivered rotation still in the table, or the
      * delivery remembered after an earlier one finished.
@@ -190,79 +137,5 @@ final class UserRotation {
             latest = lastDelivery;
         }
         return latest.map(LastDelivery::address);
-    }
-
-    /** The notice to the previous address; a failure is reported in the outcome, the rotation stands. */
-    private String announce(String user, EmailAddress previous, UserSettings settings, String newKeyId,
-            AccountForMails account) {
-        try {
-            delivery.announceAddressChange(user, previous, settings, newKeyId, account.get());
-            return "; the address changed: the previous address " + previous + " was told";
-        } catch (RuntimeException e) {
-            LOG.error("previous address not told of the change", Map.of("user", user, "reason", describe(e)));
-            return "; the address changed, but telling the previous address " + previous + " failed ("
-                    + describe(e) + ")";
-        }
-    }
-
-    /**
-     * Removes the pending deletions of keys already gone: left in the table, their expiry would delete the user's
-     * SSM decryption key, which from this rotation on protects the new key's mail.
-     */
-    private String clearStale(List<RotationRecord> stale) {
-        if (stale.isEmpty()) {
-            return "";
-        }
-        stale.forEach(pendingDeletions::clearStale);
-        return "the pending deletion of key" + (stale.size() == 1 ? " " : "s ")
-                + String.join(", ", stale.stream().map(RotationRecord::oldKeyId).toList())
-                + ", already deleted by hand, was cleared; then ";
-    }
-
-    /** A failed schedule write may still have landed (a lost reply): then the rotation is complete. */
-    private boolean scheduledDespite(String user, String oldKeyId, String newKeyId) {
-        try {
-            return pendingDeletions.isScheduled(user, oldKeyId, newKeyId);
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Deletes a key that was not (or not surely) delivered, and its intent. If that fails too, the
-     * intent stays and the next run's repair finishes the job.
-     */
-    private UserOutcome withdraw(String user, String oldKeyId, String newKeyId, String reason) {
-        String outcome;
-        try {
-            directory.deleteAccessKey(user, newKeyId);
-            pendingDeletions.removeIntent(user, oldKeyId);
-            outcome = "; the new key was deleted and the next run tries again";
-        } catch (RuntimeException e) {
-            outcome = "; withdrawing the new key failed too (" + describe(e) + "): the next run deletes it";
-        }
-        return new UserOutcome(user, Action.FAILED, reason + outcome, Optional.of(oldKeyId), Optional.of(newKeyId));
-    }
-
-    /**
-     * A failed {@code CreateAccessKey} may still have created a key (its reply was lost). The user had only
-     * {@code oldKey} when the intent was written, so any other key that exists now was created by that call:
-     * it was never delivered and is deleted, then the intent is removed. If that cannot be checked, the intent
-     * stays and the next run's repair finishes the job.
-     */
-    private String cleanUpAfterFailedCreate(String user, AccessKey oldKey) {
-        try {
-            for (AccessKey key : directory.accessKeys(user)) {
-                if (!key.id().equals(oldKey.id())) {
-                    directory.deleteAccessKey(user, key.id());
-                }
-            }
-            pendingDeletions.removeIntent(user, oldKey.id());
-            return "; the next run tries again";
-        } catch (RuntimeException e) {
-            LOG.warn("intent left for the next run to clean up", Map.of("user", user, "keyId", oldKey.id(),
-                    "reason", describe(e)));
-            return "; the intent is kept so that the next run removes any key the call may have created";
-        }
     }
 }

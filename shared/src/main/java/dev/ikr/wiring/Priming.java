@@ -18,6 +18,12 @@ public final class Priming {
     private Priming() {
     }
 
+    /** The clients of the rotator's delivery targets, for a rotator whose configuration turns any of them on. */
+    public static void primeDeliveryTargets(AwsClients clients) {
+        clients.secretsManager();
+        clients.lambda();
+    }
+
     public static void prime(AwsClients clients, MessageRenderer renderer) {
         clients.iam();
         clients.dynamoDb();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ikr.domain.AllowedEmailDomains;
+import dev.ikr.domain.DeliveryBounds;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.MetricNamespace;
 import dev.ikr.domain.RotationPolicy;
@@ -356,5 +357,43 @@ class RotatorConfigTest {
                     .hasMessageEndingWith(".")
                     .hasMessageNotContaining("\n");
         }
+    }
+
+    @Test
+    void readsTheDeliveryBounds_eachKindOffUnlessSet() {
+        assertThat(RotatorConfig.from(minimal()).deliveryBounds()).isEqualTo(DeliveryBounds.NONE);
+
+        var env = minimal();
+        env.put("DELIVERY_SECRET_PREFIX", "ikr/");
+        env.put("DELIVERY_PARAMETER_PREFIX", "/ikr/keys/");
+        env.put("DELIVERY_FUNCTIONS", "deliver-a,deliver-b");
+
+        assertThat(RotatorConfig.from(env).deliveryBounds()).isEqualTo(new DeliveryBounds(Optional.of("ikr/"),
+                Optional.of("/ikr/keys/"), java.util.Set.of("deliver-a", "deliver-b")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "DELIVERY_SECRET_PREFIX    | ikr keys/          | DELIVERY_SECRET_PREFIX must be the start of a secret name",
+        "DELIVERY_PARAMETER_PREFIX | ikr/keys/          | DELIVERY_PARAMETER_PREFIX must be the start of a parameter",
+        "DELIVERY_PARAMETER_PREFIX | /ikr/secret/iam/ci | DELIVERY_PARAMETER_PREFIX '/ikr/secret/iam/ci' reaches IKR's",
+        "DELIVERY_PARAMETER_PREFIX | /ikr/              | reaches IKR's own parameter /ikr/secret/",
+        "DELIVERY_FUNCTIONS        | deliver,,other     | DELIVERY_FUNCTIONS must be a comma-separated list"})
+    void failsTheColdStartInOneSentenceNamingTheVariable_whenADeliveryBoundIsMalformed(String variable, String value,
+            String message) {
+        assertThatThrownBy(() -> RotatorConfig.from(with(variable, value)))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(message)
+                .hasMessageEndingWith(".").hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void refusesADeliveryParameterPrefixOverTheMailersSecret() {
+        var env = with("DELIVERY_PARAMETER_PREFIX", "/mail/");
+        env.put("MAIL_CLIENT", "smtp");
+        env.put("SMTP_SERVER", "smtp.example.com");
+        env.put("SMTP_PASSWORD_PARAMETER", "/mail/smtp-password");
+
+        assertThatThrownBy(() -> RotatorConfig.from(env)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("reaches IKR's own parameter /mail/smtp-password");
     }
 }

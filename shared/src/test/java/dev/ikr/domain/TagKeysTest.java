@@ -15,7 +15,7 @@ class TagKeysTest {
 
     /** IKR's tag names, with one instruction standing for the family. */
     private static final List<String> NAMES = List.of(TagKeys.EMAIL, TagKeys.ROTATE_AFTER_DAYS,
-            TagKeys.DELETE_AFTER_DAYS, TagKeys.INSTRUCTION_PREFIX + "0");
+            TagKeys.DELETE_AFTER_DAYS, TagKeys.DELIVER_TO, TagKeys.INSTRUCTION_PREFIX + "0");
 
     /** The locales whose case mappings differ from the root locale's (Turkish, Azeri, Lithuanian), and Greek. */
     private static final List<Locale> LOCALES = List.of(Locale.ROOT, Locale.forLanguageTag("tr"),
@@ -55,6 +55,9 @@ class TagKeysTest {
         "\u0399\u039AR:\u0395\u039C\u0391\u0399L | IKR:EMAIL | Greek capitals Ι Κ Ε Μ Α Ι",
         "ikr:instructi\u03BFn_0    | IKR:INSTRUCTION_0       | Greek small omicron",
         "IKR:DELE\u03A4E_AFTER_DAYS | IKR:DELETE_AFTER_DAYS  | Greek capital tau",
+        "IKR:DELI\u0474ER_TO       | IKR:DELIVER_TO         | Cyrillic capital izhitsa read as V",
+        "ikr:deli\u0475er_to       | IKR:DELIVER_TO         | Cyrillic small izhitsa read as v",
+        "IKR:DELIVER_T\u041E       | IKR:DELIVER_TO         | Cyrillic capital О",
         "ı\u041AR:ＥMA\u0399L       | IKR:EMAIL               | dotless i, Cyrillic, fullwidth and Greek mixed",
         "\u00CDKR:EMAIL            | IKR:EMAIL               | an accent",
         "IKR\uA789EMAIL            | IKR:EMAIL               | modifier letter colon",

@@ -94,4 +94,32 @@ class TypedMailTest {
         assertThat(new NewKeyMail.Plain(SECRET).toString()).doesNotContain(SECRET);
         assertThat(newKey(new NewKeyMail.Plain(SECRET)).toString()).doesNotContain(SECRET);
     }
+
+    @Test
+    void theKeyDeliveredMail_saysWhereTheKeyWent_itsIdAndTheOldKeysDate_andHoldsNoKey() {
+        var target = dev.ikr.domain.DeliveryTarget.parse("ssm:/ikr/keys/alice");
+        MailMessage mail = renderer.render(new KeyDeliveredMail(ALICE, ACCOUNT, "alice", target, NEW, OLD, DELETE_ON,
+                Optional.empty(), List.of("Restart the exporter")));
+
+        assertThat(mail.subject()).isEqualTo("IKR: new AWS access key for alice in account prod (123456789012)"
+                + " delivered to ssm:/ikr/keys/alice");
+        assertThat(mail.text()).contains("the SSM parameter (SecureString) /ikr/keys/alice",
+                "New access key ID: " + NEW, "Old access key ID: " + OLD + " (deleted on 2026-12-01 12:00 UTC)",
+                "- Restart the exporter").doesNotContain("aws_secret_access_key", "gAAAAA", "decrypt");
+    }
+
+    @Test
+    void theAddressChangeNotice_ofAUserWithADeliveryTarget_saysTheKeyWentToTheTarget() {
+        var target = dev.ikr.domain.DeliveryTarget.parse("secretsmanager:ikr/alice");
+        String mailed = renderer.render(new AddressChangedMail(ALICE, ACCOUNT, "alice",
+                EmailAddress.of("new@example.com"), NEW, Optional.empty())).text();
+        String delivered = renderer.render(new AddressChangedMail(ALICE, ACCOUNT, "alice",
+                EmailAddress.of("new@example.com"), NEW, Optional.of(target))).text();
+
+        assertThat(mailed).contains("has just mailed a new access key to the new address",
+                "Access key ID mailed there: " + NEW).doesNotContain("secretsmanager:");
+        assertThat(delivered).contains("delivered a new access key to secretsmanager:ikr/alice and told the new"
+                + " address", "New access key ID: " + NEW + ", delivered to secretsmanager:ikr/alice")
+                .doesNotContain("mailed");
+    }
 }

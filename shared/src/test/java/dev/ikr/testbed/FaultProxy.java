@@ -142,8 +142,16 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Builds any client (one {@link AwsClients#build} makes, say) so that it talks to moto through this proxy. */
     public synchronized <C> C throughProxy(Supplier<C> factory) {
+        return withEndpoint(endpoint(), factory);
+    }
+
+    /**
+     * Builds any client so that it talks to {@code endpoint} (a proxy, a stand-in of a service): the SDK reads
+     * {@code aws.endpointUrl} when a client is built, and the property is restored before this returns.
+     */
+    public static synchronized <C> C withEndpoint(URI endpoint, Supplier<C> factory) {
         String previous = System.getProperty("aws.endpointUrl");
-        System.setProperty("aws.endpointUrl", endpoint().toString());
+        System.setProperty("aws.endpointUrl", endpoint.toString());
         try {
             return factory.get();
         } finally {

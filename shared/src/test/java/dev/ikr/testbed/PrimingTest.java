@@ -20,6 +20,7 @@ class PrimingTest {
             var clients = new AwsClients(List.of());
 
             assertThatCode(() -> Priming.prime(clients, new MessageRenderer())).doesNotThrowAnyException();
+            assertThatCode(() -> Priming.primeDeliveryTargets(clients)).doesNotThrowAnyException();
 
             assertThat(clients.callCounter().snapshot()).isEmpty();
         } finally {
@@ -35,7 +36,7 @@ class PrimingTest {
     void preloadsEveryTemplateItSends() {
         assertThatCode(() -> new MessageRenderer().preloaded()).doesNotThrowAnyException();
         assertThat(MessageRenderer.TEMPLATES).containsExactly("new-key", "key-deleted", "action-needed",
-                "unverified-records", "address-changed");
+                "unverified-records", "address-changed", "key-delivered");
         assertThat(MessageRenderer.TEMPLATES).as("one template per kind of mail")
                 .hasSameSizeAs(dev.ikr.message.Mail.class.getPermittedSubclasses());
     }

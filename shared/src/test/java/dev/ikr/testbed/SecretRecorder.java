@@ -6,12 +6,16 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.iam.model.CreateAccessKeyResponse;
+import software.amazon.awssdk.services.lambda.model.InvokeRequest;
+import software.amazon.awssdk.services.secretsmanager.model.CreateSecretRequest;
+import software.amazon.awssdk.services.secretsmanager.model.PutSecretValueRequest;
 import software.amazon.awssdk.services.ssm.model.GetParameterResponse;
 import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
 
 /**
  * Records every secret that passes through any SDK client in the test JVM: secret access keys that
- * IAM hands out, and the values of SecureString parameters written or read. It is a global SDK
+ * IAM hands out, the values of SecureString parameters written or read, the secrets written to Secrets Manager
+ * and the payloads delivery functions are invoked with. It is a global SDK
  * interceptor (listed in {@code software/amazon/awssdk/global/handlers/execution.interceptors} of
  * the test resources), so no test can forget it; {@link SecretScan} checks the logs against it.
  */
@@ -35,6 +39,15 @@ public final class SecretRecorder implements ExecutionInterceptor {
         }
         if (context.request() instanceof PutParameterRequest put && "SecureString".equals(put.typeAsString())) {
             add(put.value());
+        }
+        if (context.request() instanceof PutSecretValueRequest put) {
+            add(put.secretString());
+        }
+        if (context.request() instanceof CreateSecretRequest create) {
+            add(create.secretString());
+        }
+        if (context.request() instanceof InvokeRequest invoke && invoke.payload() != null) {
+            add(invoke.payload().asUtf8String());
         }
         if (context.response() instanceof GetParameterResponse got && got.parameter() != null
                 && "SecureString".equals(got.parameter().typeAsString())) {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * An account in memory for the use cases' tests: the four fakes sharing one journal of every change, in order
+ * An account in memory for the use cases' tests: the five fakes sharing one journal of every change, in order
  * (e.g. {@code "createAccessKey alice"}), on a clock fixed at {@code now}; and the names tests give users' keys.
  */
 public final class InMemoryAccount {
@@ -25,6 +25,7 @@ public final class InMemoryAccount {
     private final InMemoryPendingDeletions table;
     private final InMemorySecretStore secretStore;
     private final RecordingMailer mailer;
+    private final InMemoryKeyTargets targets;
 
     public InMemoryAccount(Instant now) {
         this.now = now;
@@ -33,6 +34,7 @@ public final class InMemoryAccount {
         this.table = new InMemoryPendingDeletions(journal);
         this.secretStore = new InMemorySecretStore(journal);
         this.mailer = new RecordingMailer(journal);
+        this.targets = new InMemoryKeyTargets(journal);
     }
 
     /** The key a test user starts with: {@code AKIAOLDALICE0000...}, 20 characters. */
@@ -82,5 +84,9 @@ public final class InMemoryAccount {
 
     public RecordingMailer mailer() {
         return mailer;
+    }
+
+    public InMemoryKeyTargets targets() {
+        return targets;
     }
 }

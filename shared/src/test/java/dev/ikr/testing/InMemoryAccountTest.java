@@ -17,6 +17,7 @@ public abstract class InMemoryAccountTest {
     protected final InMemoryPendingDeletions table;
     protected final InMemorySecretStore secretStore;
     protected final RecordingMailer mailer;
+    protected final InMemoryKeyTargets targets;
 
     protected InMemoryAccountTest(Instant now) {
         this.account = new InMemoryAccount(now);
@@ -26,5 +27,6 @@ public abstract class InMemoryAccountTest {
         this.table = account.table();
         this.secretStore = account.secretStore();
         this.mailer = account.mailer();
+        this.targets = account.targets();
     }
 }

@@ -169,11 +169,11 @@ public final class InMemoryIdentityDirectory implements IdentityDirectory {
         created++;
         String id = String.format("AKIANEWKEY%010d", created);
         String secret = String.format("wJalrXUtnFEMI/K7MDENG+bPxRfiCY%010d", created);
-        keys.computeIfAbsent(user, name -> new ArrayList<>())
-                .add(new AccessKey(id, KeyStatus.ACTIVE, creationTime.orElseGet(clock::instant)));
+        Instant createdAt = creationTime.orElseGet(clock::instant);
+        keys.computeIfAbsent(user, name -> new ArrayList<>()).add(new AccessKey(id, KeyStatus.ACTIVE, createdAt));
         issuedSecrets.add(secret);
         journal.add("createAccessKey " + user);
-        return new IssuedAccessKey(id, secret);
+        return new IssuedAccessKey(id, secret, createdAt);
     }
 
     @Override

@@ -47,6 +47,8 @@ class TerraformValidationIT {
             "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
     private static final String ALIAS_ARN = "arn:aws:kms:us-east-1:123456789012:alias/ikr";
     private static final String ALARM_TOPIC = "arn:aws:sns:us-east-1:123456789012:ops-alarms";
+    private static final String SECRET_KEY_ARN =
+            "arn:aws:kms:us-east-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef";
     private static final String SMTP = "mail_client = \"smtp\"\nsmtp_server = \"smtp.example.com\"\n";
 
     @TempDir
@@ -180,7 +182,21 @@ class TerraformValidationIT {
                 refused("mailgun without its URL", "mail_client = \"mailgun\"",
                         "mailgun_api_url is required when mail_client is mailgun"),
                 refused("smtp without its server", "mail_client = \"smtp\"",
-                        "smtp_server is required when mail_client is smtp"));
+                        "smtp_server is required when mail_client is smtp"),
+                refused("delivery secret prefix with a space", "delivery_secret_prefix = \"ikr keys/\"",
+                        "delivery_secret_prefix must be the start of a secret name"),
+                refused("delivery parameter prefix without its leading /", "delivery_parameter_prefix = \"ikr/keys/\"",
+                        "delivery_parameter_prefix must be the start of a parameter path"),
+                refused("delivery parameter prefix over IKR's own parameters", "delivery_parameter_prefix = \"/ikr/\"",
+                        "delivery_parameter_prefix must not reach IKR's own parameters"),
+                refused("delivery function given by its ARN",
+                        "delivery_functions = [\"arn:aws:lambda:us-east-1:123456789012:function:deliver\"]",
+                        "delivery_functions must hold function names"),
+                refused("delivery to IKR's own rotator, and a parameter prefix over the mailer's secret", SMTP
+                        + "smtp_password_parameter_name = \"/mail/smtp\"\ndelivery_parameter_prefix = \"/mail/\"\n"
+                        + "delivery_functions = [\"iam-key-creator\"]",
+                        "delivery_parameter_prefix must not reach the mailer's secret /mail/smtp",
+                        "delivery_functions must not name IKR's own functions"));
     }
 
     @ParameterizedTest(name = "plan refuses {0}")
@@ -271,11 +287,13 @@ class TerraformValidationIT {
     }
 
     @Test
-    void plan_acceptsWhatAwsAccepts_protectsTheTable_andANullSmtpProtocolMeansSsl() throws IOException {
+    void plan_acceptsWhatAwsAccepts_protectsTheTable_aNullSmtpProtocolMeansSsl_andTheDeliveryTargetsAreGranted()
+            throws IOException {
         writeOverride(SMTP + """
                 cron_expression           = "0/15 8-17 ? * MON-FRI *"
                 kms_key_arn               = "%s"
-                secret_kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef"
+                secret_kms_key_arn        = "%s"
+                encrypt_key_pair          = false
                 allowed_email_domains     = ["example.com", ".corp.example.org"]
                 metrics_namespace         = "Security/IKR"
                 alarm_topic_arn           = "%s"
@@ -284,23 +302,27 @@ class TerraformValidationIT {
                 table_admin_principal_arns = ["arn:aws:iam::123456789012:role/ops/ikr-operator-*"]
                 key_admin_principal_arns  = ["arn:aws:iam::123456789012:role/deployer"]
                 admin_email               = "ikr-admins@example.com"
-                """.formatted(KEY_ARN, ALARM_TOPIC, RECORD_KEY_ARN));
+                delivery_secret_prefix    = "ikr/"
+                delivery_parameter_prefix = "/ikr/keys/"
+                delivery_functions        = ["deliver-ci-key", "deliver-db-key"]
+                """.formatted(KEY_ARN, SECRET_KEY_ARN, ALARM_TOPIC, RECORD_KEY_ARN));
 
         plan("-out=validation.tfplan");
-        JsonNode planned = JSON.readTree(deploy.run("show", "-json", "-no-color", "validation.tfplan"))
-                .path("planned_values").path("root_module").path("child_modules").path(0).path("resources");
+        JsonNode plan = JSON.readTree(deploy.run("show", "-json", "-no-color", "validation.tfplan"));
+        JsonNode planned = plan.path("planned_values").path("root_module").path("child_modules").path(0)
+                .path("resources");
 
         JsonNode rotator = resource(planned, "module.iam_key_rotator.aws_lambda_function.this[\"rotator\"]");
-        assertThat(rotator.path("environment").path(0).path("variables").path("SMTP_PROTOCOL").asText())
-                .isEqualTo("ssl");
-        assertThat(rotator.path("environment").path(0).path("variables").has("SMTP_PORT"))
-                .as("no SMTP_PORT: the functions take 465 for ssl").isFalse();
+        JsonNode variables = rotator.path("environment").path(0).path("variables");
+        assertThat(variables.path("SMTP_PROTOCOL").asText()).isEqualTo("ssl");
+        assertThat(variables.has("SMTP_PORT")).as("no SMTP_PORT: the functions take 465 for ssl").isFalse();
         for (String function : List.of("rotator", "destructor")) {
             String address = "module.iam_key_rotator.aws_lambda_function.this[\"" + function + "\"]";
-            JsonNode variables = resource(planned, address)
+            JsonNode functionVariables = resource(planned, address)
                     .path("environment").path(0).path("variables");
-            assertThat(variables.path("RECORD_KMS_KEY_ID").asText()).as(function).isEqualTo(RECORD_KEY_ARN);
-            assertThat(variables.path("ADMIN_EMAIL").asText()).as(function).isEqualTo("ikr-admins@example.com");
+            assertThat(functionVariables.path("RECORD_KMS_KEY_ID").asText()).as(function).isEqualTo(RECORD_KEY_ARN);
+            assertThat(functionVariables.path("ADMIN_EMAIL").asText()).as(function)
+                    .isEqualTo("ikr-admins@example.com");
         }
         assertThat(planned.findValuesAsText("address")).as("no record key is created when one is given")
                 .noneMatch(address -> address.contains(".aws_kms_key.record")
@@ -310,8 +332,7 @@ class TerraformValidationIT {
                 .path("deletion_protection_enabled").asBoolean()).isTrue();
         assertThat(resource(planned, "module.iam_key_rotator.aws_cloudwatch_log_group.this[\"rotator\"]")
                 .path("skip_destroy").asBoolean()).isFalse();
-        assertThat(rotator.path("environment").path(0).path("variables").path("METRICS_NAMESPACE").asText())
-                .isEqualTo("Security/IKR");
+        assertThat(variables.path("METRICS_NAMESPACE").asText()).isEqualTo("Security/IKR");
         JsonNode failedUsers = resource(planned,
                 "module.iam_key_rotator.aws_cloudwatch_metric_alarm.this[\"rotator_failed\"]");
         assertThat(failedUsers.path("namespace").asText()).as("the alarms watch the functions' namespace")
@@ -319,6 +340,49 @@ class TerraformValidationIT {
         assertThat(failedUsers.path("alarm_actions").toString()).isEqualTo("[\"" + ALARM_TOPIC + "\"]");
         assertThat(planned.findValuesAsText("type")).as("no topic of its own when alarm_topic_arn is given")
                 .doesNotContain("aws_sns_topic", "aws_sns_topic_subscription");
+
+        assertThat(variables.path("DELIVERY_SECRET_PREFIX").asText()).isEqualTo("ikr/");
+        assertThat(variables.path("DELIVERY_PARAMETER_PREFIX").asText()).isEqualTo("/ikr/keys/");
+        assertThat(variables.path("DELIVERY_FUNCTIONS").asText()).isEqualTo("deliver-ci-key,deliver-db-key");
+        assertThat(variables.path("SECRET_KMS_KEY_ID").asText())
+                .as("the ssm: targets' customer key, even without encrypt_key_pair").isEqualTo(SECRET_KEY_ARN);
+        String account = "arn:aws:%s:us-east-1:" + Moto.ACCOUNT_ID + ":";
+        JsonNode delivery = readPolicyDocument(plan, "delivery_targets").path("Statement");
+        assertThat(delivery).hasSize(3);
+        assertStatement(delivery.get(0), "DeliverToSecrets", List.of("secretsmanager:CreateSecret",
+                "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"),
+                List.of(account.formatted("secretsmanager") + "secret:ikr/*"));
+        assertStatement(delivery.get(1), "DeliverToParameters", List.of("ssm:PutParameter"),
+                List.of(account.formatted("ssm") + "parameter/ikr/keys/*"));
+        assertStatement(delivery.get(2), "DeliverToFunctions", List.of("lambda:InvokeFunction"),
+                List.of(account.formatted("lambda") + "function:deliver-ci-key",
+                        account.formatted("lambda") + "function:deliver-db-key"));
+        assertStatement(readPolicyDocument(plan, "user_keys_kms").path("Statement").get(0), "EncryptDecryptionKeys",
+                List.of("kms:Encrypt"), List.of(SECRET_KEY_ARN));
+    }
+
+    /** A policy document of the module, as the plan read it (its inputs are known at plan). */
+    private static JsonNode readPolicyDocument(JsonNode plan, String name) throws IOException {
+        return JSON.readTree(resource(plan.path("prior_state").path("values").path("root_module")
+                .path("child_modules").path(0).path("resources"),
+                "module.iam_key_rotator.data.aws_iam_policy_document." + name).path("json").asText());
+    }
+
+    private static void assertStatement(JsonNode statement, String sid, List<String> actions, List<String> resources) {
+        assertThat(statement.path("Sid").asText()).isEqualTo(sid);
+        assertThat(texts(statement.path("Action"))).as(sid).containsExactlyInAnyOrderElementsOf(actions);
+        assertThat(texts(statement.path("Resource"))).as(sid).containsExactlyInAnyOrderElementsOf(resources);
+    }
+
+    /** A policy field, which IAM writes as a string when it holds one value and as an array otherwise. */
+    private static List<String> texts(JsonNode field) {
+        var texts = new ArrayList<String>();
+        if (field.isArray()) {
+            field.forEach(value -> texts.add(value.asText()));
+        } else {
+            texts.add(field.asText());
+        }
+        return texts;
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package dev.ikr.cli.rotateself;
 
+import dev.ikr.domain.DeliveryException;
+
 /** Where the new key goes: exactly one place (the credentials file, a secret, a parameter or standard output). */
 public interface KeyDestination {
 

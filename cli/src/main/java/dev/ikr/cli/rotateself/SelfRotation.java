@@ -8,6 +8,7 @@ import dev.ikr.cli.rotateself.SelfRotationOutcome.Refused;
 import dev.ikr.cli.rotateself.SelfRotationOutcome.RolledBack;
 import dev.ikr.cli.rotateself.SelfRotationOutcome.Rotated;
 import dev.ikr.domain.AccessKey;
+import dev.ikr.domain.DeliveryException;
 import dev.ikr.log.JsonLog;
 import java.time.Clock;
 import java.time.Duration;

@@ -9,6 +9,7 @@ import dev.ikr.cli.rotateself.SelfRotationOutcome.OldKeyNotRetired;
 import dev.ikr.cli.rotateself.SelfRotationOutcome.Refused;
 import dev.ikr.cli.rotateself.SelfRotationOutcome.RolledBack;
 import dev.ikr.cli.rotateself.SelfRotationOutcome.Rotated;
+import dev.ikr.domain.DeliveryException;
 import dev.ikr.domain.KeyStatus;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,8 +1,10 @@
-package dev.ikr.cli.rotateself;
+package dev.ikr.domain;
 
 /**
- * Writing the new key failed. {@link #surelyNotWritten()} tells whether the destination surely does not hold it (the
- * new key can then be deleted) or may hold it (a timeout after the request left, say: then both keys must stay).
+ * Writing a new key to where it goes failed (a delivery target, a credentials file, standard output).
+ * {@link #surelyNotWritten()} tells whether the destination surely does not hold it (the new key can then be deleted)
+ * or may hold it (a timeout after the request left, a function that received it and then failed). The message names
+ * the destination and the cause, never the key's secret.
  */
 public final class DeliveryException extends RuntimeException {
 
