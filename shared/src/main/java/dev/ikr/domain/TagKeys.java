@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * user is misconfigured: IAM policies that guard {@code IKR:*} keys compare them character by character, so a
  * look-alike may have got past them, and the real tag beside it may not say what the owner meant.
  *
- * <p>The confusables table covers the letters of IKR's tag names (A C D E F I K L M N O R S T U Y), the colon and the
+ * <p>The confusables table covers the letters of IKR's tag names (A C D E F I K L M N O R S T U V Y), the colon and the
  * underscore: the Cyrillic and Greek letters that look like them, and a few colon and underscore look-alikes that
  * IAM accepts in a key (modifier letters). It is not Unicode's whole confusables list: look-alikes from other scripts
  * (Cherokee, Coptic, Lisu...) and ASCII-only near misses ({@code 1KR:EMAIL}, {@code IKR_EMAIL}) are out of its scope
@@ -30,10 +30,11 @@ public final class TagKeys {
     public static final String EMAIL = "IKR:EMAIL";
     public static final String ROTATE_AFTER_DAYS = "IKR:ROTATE_AFTER_DAYS";
     public static final String DELETE_AFTER_DAYS = "IKR:DELETE_AFTER_DAYS";
+    public static final String DEACTIVATE_AFTER_DAYS = "IKR:DEACTIVATE_AFTER_DAYS";
     /** {@code IKR:INSTRUCTION_0}, {@code _1}, ...: every key with this prefix is IKR's. */
     public static final String INSTRUCTION_PREFIX = "IKR:INSTRUCTION_";
 
-    private static final List<String> NAMES = List.of(EMAIL, ROTATE_AFTER_DAYS, DELETE_AFTER_DAYS);
+    private static final List<String> NAMES = List.of(EMAIL, ROTATE_AFTER_DAYS, DELETE_AFTER_DAYS, DEACTIVATE_AFTER_DAYS);
     private static final int MAX_NAMED = 4;
 
     /**
@@ -46,6 +47,7 @@ public final class TagKeys {
             Map.entry(0x0410, 'A'), Map.entry(0x0421, 'C'), Map.entry(0x0415, 'E'), Map.entry(0x0406, 'I'),
             Map.entry(0x04C0, 'I'), Map.entry(0x041A, 'K'), Map.entry(0x041C, 'M'), Map.entry(0x041E, 'O'),
             Map.entry(0x0405, 'S'), Map.entry(0x0422, 'T'), Map.entry(0x04AE, 'Y'), Map.entry(0x0423, 'Y'),
+            Map.entry(0x0474, 'V'),
             // Cyrillic small letters whose capitals do not look alike
             Map.entry(0x0501, 'D'), Map.entry(0x0433, 'R'),
             // Greek capitals

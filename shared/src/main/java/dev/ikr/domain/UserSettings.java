@@ -15,10 +15,12 @@ public record UserSettings(
         EmailAddress email,
         Optional<Integer> rotateAfterDays,
         Optional<Integer> deleteAfterDays,
-        List<String> instructions) {
+        List<String> instructions,
+        Optional<Integer> deactivateAfterDays) {
 
     public static final String ROTATE_AFTER_DAYS_TAG = TagKeys.ROTATE_AFTER_DAYS;
     public static final String DELETE_AFTER_DAYS_TAG = TagKeys.DELETE_AFTER_DAYS;
+    public static final String DEACTIVATE_AFTER_DAYS_TAG = TagKeys.DEACTIVATE_AFTER_DAYS;
     public static final String INSTRUCTION_TAG_PREFIX = TagKeys.INSTRUCTION_PREFIX;
     private static final Pattern INSTRUCTION_INDEX = Pattern.compile("[0-9]{1,4}");
 
@@ -27,6 +29,13 @@ public record UserSettings(
         rotateAfterDays = rotateAfterDays == null ? Optional.empty() : rotateAfterDays;
         deleteAfterDays = deleteAfterDays == null ? Optional.empty() : deleteAfterDays;
         instructions = instructions == null ? List.of() : List.copyOf(instructions);
+        deactivateAfterDays = deactivateAfterDays == null ? Optional.empty() : deactivateAfterDays;
+    }
+
+    /** Settings without a deactivation delay of their own. */
+    public UserSettings(EmailAddress email, Optional<Integer> rotateAfterDays, Optional<Integer> deleteAfterDays,
+            List<String> instructions) {
+        this(email, rotateAfterDays, deleteAfterDays, instructions, Optional.empty());
     }
 
     /** Reads the user's tags, allowing mail to any domain. */
@@ -61,7 +70,8 @@ public record UserSettings(
                 email,
                 days(user, ROTATE_AFTER_DAYS_TAG),
                 days(user, DELETE_AFTER_DAYS_TAG),
-                instructions(user));
+                instructions(user),
+                days(user, DEACTIVATE_AFTER_DAYS_TAG));
     }
 
     /** IAM keeps one spelling of a key per user; should two reach IKR, neither silently wins. */

@@ -11,9 +11,17 @@ import java.util.Optional;
  *
  * @param replacedKeyId the undelivered key of an interrupted run that this mail replaces (it was deleted)
  * @param instructions the user's own lines, from the {@code IKR:INSTRUCTION_*} tags, in order
+ * @param deactivateOn in two stages: when the old key is deactivated, before its deletion at {@code deleteOn}
  */
 public record NewKeyMail(EmailAddress to, MailAccount account, String user, String newKeyId, String oldKeyId,
-        Instant deleteOn, Optional<String> replacedKeyId, List<String> instructions, KeyPart key) implements Mail {
+        Instant deleteOn, Optional<String> replacedKeyId, List<String> instructions, KeyPart key,
+        Optional<Instant> deactivateOn) implements Mail {
+
+    /** A single stage: the old key works until it is deleted. */
+    public NewKeyMail(EmailAddress to, MailAccount account, String user, String newKeyId, String oldKeyId,
+            Instant deleteOn, Optional<String> replacedKeyId, List<String> instructions, KeyPart key) {
+        this(to, account, user, newKeyId, oldKeyId, deleteOn, replacedKeyId, instructions, key, Optional.empty());
+    }
 
     /** How the key travels in the mail. */
     public sealed interface KeyPart permits Plain, Encrypted {
@@ -58,6 +66,7 @@ public record NewKeyMail(EmailAddress to, MailAccount account, String user, Stri
         replacedKeyId = replacedKeyId == null ? Optional.empty() : replacedKeyId;
         instructions = instructions == null ? List.of() : List.copyOf(instructions);
         Objects.requireNonNull(key, "key");
+        deactivateOn = deactivateOn == null ? Optional.empty() : deactivateOn;
     }
 
     static void requireText(String value, String name) {

@@ -41,14 +41,15 @@ final class KeyDelivery {
     }
 
     /**
-     * Delivers {@code newKey}, which replaces {@code oldKeyId} until {@code deleteOn}.
+     * Delivers {@code newKey}, which replaces {@code oldKeyId}: the old key is deactivated at {@code deactivateOn},
+     * if given, and deleted at {@code deleteOn}.
      *
      * @param replacedKeyId an undelivered key of an interrupted run, deleted just before: the mail says so
      */
-    void deliver(String user, UserSettings settings, String oldKeyId, IssuedAccessKey newKey, Instant deleteOn,
-            Optional<String> replacedKeyId, MailAccount account) {
+    void deliver(String user, UserSettings settings, String oldKeyId, IssuedAccessKey newKey,
+            Optional<Instant> deactivateOn, Instant deleteOn, Optional<String> replacedKeyId, MailAccount account) {
         mailer.send(renderer.render(new NewKeyMail(settings.email(), account, user, newKey.id(), oldKeyId, deleteOn,
-                replacedKeyId, settings.instructions(), keyPart(user, newKey))));
+                replacedKeyId, settings.instructions(), keyPart(user, newKey), deactivateOn)));
     }
 
     /** Tells {@code previous} that the user's keys now go to {@code settings}' address (after the new key went). */

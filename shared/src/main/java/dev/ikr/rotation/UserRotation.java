@@ -73,12 +73,13 @@ final class UserRotation {
     UserOutcome handle(IamUser user, List<RotationRecord> records, Optional<LastDelivery> lastDelivery,
             Optional<KeyReport> keyReport, AccountForMails account, Mode mode, Instant now) {
         UserSettings settings;
+        RotationPolicy policy;
         try {
             settings = UserSettings.fromTags(user, allowedDomains);
+            policy = defaults.forUser(settings);
         } catch (MisconfiguredUserException e) {
             return UserOutcome.of(user.name(), Action.MISCONFIGURED, e.getMessage());
         }
-        RotationPolicy policy = defaults.forUser(settings);
         if (keyReport.isPresent()) {
             Optional<Skip> unlisted = prefilter.skipWithoutListing(keyReport.get().forUser(user.name()), records,
                     policy, now);
@@ -151,16 +152,18 @@ final class UserRotation {
                     + ")" + cleanUpAfterFailedCreate(user, rotate.oldKey()), Optional.of(oldKeyId), Optional.empty());
         }
         Instant deleteOn = now.plus(Duration.ofDays(rotate.policy().deleteAfterDays()));
+        Optional<Instant> deactivateOn = rotate.policy().deactivateAfterDays()
+                .map(days -> now.plus(Duration.ofDays(days)));
         try {
             pendingDeletions.recordNewKey(intent.withNewKey(newKey.id()));
-            delivery.deliver(user, settings, oldKeyId, newKey, deleteOn,
+            delivery.deliver(user, settings, oldKeyId, newKey, deactivateOn, deleteOn,
                     repaired.flatMap(Repaired::deletedKeyId), account.get());
         } catch (RuntimeException e) {
             return withdraw(user, oldKeyId, newKey.id(), before + "the new key could not be delivered ("
                     + describe(e) + ")");
         }
         try {
-            pendingDeletions.scheduleDeletion(intent.scheduled(newKey.id(), deleteOn));
+            pendingDeletions.scheduleDeletion(intent.scheduled(newKey.id(), deactivateOn, deleteOn));
         } catch (RuntimeException e) {
             if (!scheduledDespite(user, oldKeyId, newKey.id())) {
                 return withdraw(user, oldKeyId, newKey.id(), before
@@ -172,6 +175,7 @@ final class UserRotation {
                 .map(previous -> announce(user, previous, settings, newKey.id(), account)).orElse("");
         return new UserOutcome(user, Action.ROTATED, before + "key " + oldKeyId + " was "
                 + rotate.oldKey().ageInDays(now) + " days old; new key mailed to " + settings.email()
+                + deactivateOn.map(at -> "; old key deactivated on " + MessageRenderer.mailDate(at)).orElse("")
                 + "; old key deleted on " + MessageRenderer.mailDate(deleteOn) + notice,
                 Optional.of(oldKeyId), Optional.of(newKey.id()));
     }
