@@ -410,7 +410,8 @@ class TerraformModuleIT {
 
             for (JsonNode statement : statements.values()) {
                 List<String> actions = texts(statement.path("Action"));
-                if (actions.contains("iam:CreateAccessKey") || actions.contains("iam:DeleteAccessKey")) {
+                if (actions.contains("iam:CreateAccessKey") || actions.contains("iam:DeleteAccessKey")
+                        || actions.contains("iam:UpdateAccessKey")) {
                     assertThat(statement.path("Condition")).as("%s: %s", role, statement).isEqualTo(json(ownerTagged));
                 }
             }
@@ -428,6 +429,9 @@ class TerraformModuleIT {
         assertThat(texts(bySid(policy("iam-key-destructor", "iam-key-destructor-policy"))
                 .get("DeleteOldAccessKeysOfTaggedUsers").path("Action")))
                 .containsExactly("iam:DeleteAccessKey");
+        assertThat(texts(bySid(policy("iam-key-destructor", "iam-key-destructor-policy"))
+                .get("DeactivateOldAccessKeysOfTaggedUsers").path("Action")))
+                .containsExactly("iam:UpdateAccessKey");
     }
 
     @Test
@@ -440,11 +444,14 @@ class TerraformModuleIT {
             var rotatorCode = new AwsClients(List.of(faults));
             var destructorCode = new AwsClients(List.of(faults));
             setup.ses().verifyEmailIdentity(request -> request.emailAddress("ikr@example.com"));
-            for (String user : List.of("alice", "bob", "carol")) {
+            for (String user : List.of("alice", "bob", "carol", "dave")) {
                 setup.iam().createUser(request -> request.userName(user)
                         .tags(tag -> tag.key("IKR:EMAIL").value(user + "@example.com")));
                 setup.iam().createAccessKey(request -> request.userName(user));
             }
+            // dave: two stages, so the destructor deactivates his old key (UpdateAccessKey)
+            setup.iam().tagUser(request -> request.userName("dave")
+                    .tags(tag -> tag.key("IKR:DEACTIVATE_AFTER_DAYS").value("2")));
             Map<String, String> env = Map.of("IAM_KEY_ROTATOR_TABLE", output("table_name"),
                     "MAIL_FROM", "ikr@example.com", "ACCOUNT_ID", Moto.ACCOUNT_ID,
                     "RECORD_KMS_KEY_ID", output("record_kms_key_arn"));
@@ -469,7 +476,7 @@ class TerraformModuleIT {
             var destructor = new DestructorHandler(DestructorConfig.from(env), destructorCode, clockAt(expiresAt));
             Map<String, Object> expired = new Expiry(setup, output("table_name")).run(expiresAt, destructor, context());
             assertThat(expired.get("expired").toString()).contains("user=alice").contains("keyDeleted=true")
-                    .contains("user=carol");
+                    .contains("user=carol").contains("user=dave");
             assertThat(setup.iam().listAccessKeys(request -> request.userName("alice")).accessKeyMetadata()).hasSize(1);
 
             Set<String> rotatorCalls = rotatorCode.callCounter().snapshot().keySet();
