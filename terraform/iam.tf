@@ -173,27 +173,23 @@ data "aws_iam_policy_document" "destructor" {
     resources = [local.iam_users_arn]
   }
 
-  statement {
-    sid       = "DeleteOldAccessKeysOfTaggedUsers"
-    actions   = ["iam:DeleteAccessKey"]
-    resources = [local.iam_users_arn]
-
-    condition {
-      test     = "Null"
-      variable = local.owner_tag_condition_key
-      values   = ["false"]
+  # The calls that change an old key, each its own statement, each only on users that carry IKR:EMAIL.
+  dynamic "statement" {
+    for_each = {
+      DeleteOldAccessKeysOfTaggedUsers     = "iam:DeleteAccessKey"
+      DeactivateOldAccessKeysOfTaggedUsers = "iam:UpdateAccessKey"
     }
-  }
 
-  statement {
-    sid       = "DeactivateOldAccessKeysOfTaggedUsers"
-    actions   = ["iam:UpdateAccessKey"]
-    resources = [local.iam_users_arn]
+    content {
+      sid       = statement.key
+      actions   = [statement.value]
+      resources = [local.iam_users_arn]
 
-    condition {
-      test     = "Null"
-      variable = local.owner_tag_condition_key
-      values   = ["false"]
+      condition {
+        test     = "Null"
+        variable = local.owner_tag_condition_key
+        values   = ["false"]
+      }
     }
   }
 

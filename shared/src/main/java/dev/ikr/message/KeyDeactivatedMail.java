@@ -17,10 +17,7 @@ public record KeyDeactivatedMail(EmailAddress to, MailAccount account, String us
         Optional<String> newKeyId, Instant deleteOn, Optional<KeyUse> usedDespite) implements Mail {
 
     public KeyDeactivatedMail {
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(account, "account");
-        NewKeyMail.requireText(user, "user");
-        NewKeyMail.requireText(oldKeyId, "oldKeyId");
+        NewKeyMail.requireKeyMail(to, account, user, oldKeyId);
         newKeyId = newKeyId == null ? Optional.empty() : newKeyId;
         Objects.requireNonNull(deleteOn, "deleteOn");
         usedDespite = usedDespite == null ? Optional.empty() : usedDespite;

@@ -3,7 +3,6 @@ package dev.ikr.message;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.KeyUse;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -20,17 +19,11 @@ public record KeyInUseMail(EmailAddress to, MailAccount account, String user, St
         int postponementsLeft) implements Mail {
 
     public KeyInUseMail {
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(account, "account");
-        NewKeyMail.requireText(user, "user");
-        NewKeyMail.requireText(oldKeyId, "oldKeyId");
+        NewKeyMail.requireKeyMail(to, account, user, oldKeyId);
         NewKeyMail.requireText(step, "step");
         newKeyId = newKeyId == null ? Optional.empty() : newKeyId;
-        Objects.requireNonNull(use, "use");
-        Objects.requireNonNull(postponedTo, "postponedTo");
-        Objects.requireNonNull(deleteOn, "deleteOn");
-        if (postponementsLeft < 0) {
-            throw new IllegalArgumentException("postponementsLeft cannot be negative");
+        if (use == null || postponedTo == null || deleteOn == null || postponementsLeft < 0) {
+            throw new IllegalArgumentException("an in-use mail needs the use, both dates and a count of at least 0");
         }
     }
 }

@@ -69,6 +69,14 @@ public record NewKeyMail(EmailAddress to, MailAccount account, String user, Stri
         deactivateOn = deactivateOn == null ? Optional.empty() : deactivateOn;
     }
 
+    /** The parts every mail about one of a user's keys has: whom it goes to, the account, the user and the key. */
+    static void requireKeyMail(EmailAddress to, MailAccount account, String user, String keyId) {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(account, "account");
+        requireText(user, "user");
+        requireText(keyId, "oldKeyId");
+    }
+
     static void requireText(String value, String name) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("a mail needs a value for " + name);

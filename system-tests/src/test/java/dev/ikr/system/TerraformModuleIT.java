@@ -188,18 +188,19 @@ class TerraformModuleIT {
         assertThat(rotator.path("handler").asText()).isEqualTo("dev.ikr.rotator.RotatorHandler::handleRequest");
         assertThat(rotator.path("role").asText()).isEqualTo(output("key_creator_role_arn"));
         assertThat(rotator.path("publish").asBoolean()).isTrue();
-        assertThat(environment(rotator)).isEqualTo(Map.ofEntries(
-                Map.entry("IAM_KEY_ROTATOR_TABLE", "iam-key-rotator"),
-                Map.entry("ENCRYPT_KEY_PAIR", "true"),
-                Map.entry("MAX_CONCURRENCY", "4"),
-                Map.entry("MAIL_CLIENT", "ses"),
-                Map.entry("MAIL_FROM", "ikr@example.com"),
-                Map.entry("METRICS_NAMESPACE", "IKR"),
-                Map.entry("ROTATE_AFTER_DAYS", "85"),
-                Map.entry("DELETE_AFTER_DAYS", "5"),
-                Map.entry("ALLOWED_EMAIL_DOMAINS", ".example.com"),
-                Map.entry("RECORD_KMS_KEY_ID", output("record_kms_key_arn")),
-                Map.entry("ADMIN_EMAIL", "ikr-admins@example.com")));
+        Map<String, String> shared = Map.of(
+                "IAM_KEY_ROTATOR_TABLE", "iam-key-rotator",
+                "ENCRYPT_KEY_PAIR", "true",
+                "MAX_CONCURRENCY", "4",
+                "MAIL_CLIENT", "ses",
+                "MAIL_FROM", "ikr@example.com",
+                "METRICS_NAMESPACE", "IKR",
+                "RECORD_KMS_KEY_ID", output("record_kms_key_arn"),
+                "ADMIN_EMAIL", "ikr-admins@example.com");
+        assertThat(environment(rotator)).isEqualTo(merged(shared, Map.of(
+                "ROTATE_AFTER_DAYS", "85",
+                "DELETE_AFTER_DAYS", "5",
+                "ALLOWED_EMAIL_DOMAINS", ".example.com")));
 
         assertThat(destructor.path("function_name").asText()).isEqualTo(output("key_destructor_function_name"))
                 .isEqualTo("iam-key-destructor");
@@ -207,17 +208,12 @@ class TerraformModuleIT {
         assertThat(destructor.path("handler").asText())
                 .isEqualTo("dev.ikr.destructor.DestructorHandler::handleRequest");
         assertThat(destructor.path("role").asText()).isEqualTo(output("key_destructor_role_arn"));
-        assertThat(environment(destructor)).isEqualTo(Map.of(
-                "IAM_KEY_ROTATOR_TABLE", "iam-key-rotator",
-                "ENCRYPT_KEY_PAIR", "true",
-                "MAX_CONCURRENCY", "4",
-                "MAIL_CLIENT", "ses",
-                "MAIL_FROM", "ikr@example.com",
-                "METRICS_NAMESPACE", "IKR",
+        assertThat(environment(destructor)).isEqualTo(merged(shared, Map.of(
                 "RETRY_AFTER_MINS", "5",
                 "MAX_DELETE_ATTEMPTS", "10",
-                "RECORD_KMS_KEY_ID", output("record_kms_key_arn"),
-                "ADMIN_EMAIL", "ikr-admins@example.com"));
+                "IN_USE_POSTPONE_DAYS", "3",
+                "MAX_POSTPONEMENTS", "2",
+                "IN_USE_POLICY", "proceed")));
 
         JsonNode rotatorAlias = resource("aws_lambda_alias", "this", "rotator");
         assertThat(rotatorAlias.path("arn").asText()).isEqualTo(output("key_creator_alias_arn"));
@@ -654,6 +650,12 @@ class TerraformModuleIT {
             statements.put(statement.path("Sid").asText(), statement);
         }
         return statements;
+    }
+
+    private static Map<String, String> merged(Map<String, String> shared, Map<String, String> own) {
+        var merged = new java.util.HashMap<>(shared);
+        merged.putAll(own);
+        return merged;
     }
 
     private static Set<String> actions(JsonNode policy) {
