@@ -32,7 +32,11 @@
 # Key destructor
 #   iam:GetUser, iam:ListAccessKeys         on users: the item is acted on only if IAM corroborates it (the user
 #                                           still carries IKR:EMAIL, the delivered key is active)
+#   iam:GetAccessKeyLastUsed                on users: the in-use guard, before every deactivation and deletion (the
+#                                           call names only the key; IAM authorizes it on the key's user)
 #   iam:DeleteAccessKey                     on users that carry IKR:EMAIL (aws:ResourceTag)
+#   iam:UpdateAccessKey                     on users that carry IKR:EMAIL (aws:ResourceTag): sets the old key
+#                                           inactive, when deactivate_after_days or a user's tag asks for two stages
 #   iam:ListAccountAliases                  name the account in the mail (not resource-scoped: "*")
 #   dynamodb:PutItem                        on the table: puts a failed deletion back with a later date
 #   dynamodb:DescribeStream, GetRecords,
@@ -172,19 +176,27 @@ data "aws_iam_policy_document" "destructor" {
 
   statement {
     sid       = "CorroborateItems"
-    actions   = ["iam:GetUser", "iam:ListAccessKeys"]
+    actions   = ["iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"]
     resources = [local.iam_users_arn]
   }
 
-  statement {
-    sid       = "DeleteOldAccessKeysOfTaggedUsers"
-    actions   = ["iam:DeleteAccessKey"]
-    resources = [local.iam_users_arn]
+  # The calls that change an old key, each its own statement, each only on users that carry IKR:EMAIL.
+  dynamic "statement" {
+    for_each = {
+      DeleteOldAccessKeysOfTaggedUsers     = "iam:DeleteAccessKey"
+      DeactivateOldAccessKeysOfTaggedUsers = "iam:UpdateAccessKey"
+    }
 
-    condition {
-      test     = "Null"
-      variable = local.owner_tag_condition_key
-      values   = ["false"]
+    content {
+      sid       = statement.key
+      actions   = [statement.value]
+      resources = [local.iam_users_arn]
+
+      condition {
+        test     = "Null"
+        variable = local.owner_tag_condition_key
+        values   = ["false"]
+      }
     }
   }
 

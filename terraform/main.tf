@@ -52,6 +52,8 @@ locals {
     for name, value in merge(local.shared_environment, {
       ROTATE_AFTER_DAYS = tostring(var.rotate_after_days)
       DELETE_AFTER_DAYS = tostring(var.delete_after_days)
+      # null leaves the variable out: a single stage
+      DEACTIVATE_AFTER_DAYS = var.deactivate_after_days == null ? null : tostring(var.deactivate_after_days)
       # the default, [], leaves the variable out: any domain
       ALLOWED_EMAIL_DOMAINS = join(",", var.allowed_email_domains)
       # the per-user decryption keys and the ssm: delivery targets are the SecureStrings it encrypts
@@ -65,8 +67,11 @@ locals {
 
   destructor_environment = {
     for name, value in merge(local.shared_environment, {
-      RETRY_AFTER_MINS    = tostring(var.retry_after_mins)
-      MAX_DELETE_ATTEMPTS = tostring(var.max_delete_attempts)
+      RETRY_AFTER_MINS     = tostring(var.retry_after_mins)
+      MAX_DELETE_ATTEMPTS  = tostring(var.max_delete_attempts)
+      IN_USE_POSTPONE_DAYS = tostring(var.in_use_postpone_days)
+      MAX_POSTPONEMENTS    = tostring(var.max_postponements)
+      IN_USE_POLICY        = var.in_use_policy
     }) : name => value if value != null && value != ""
   }
 
@@ -221,6 +226,10 @@ resource "aws_lambda_function" "this" {
 
   # Checked on the rotator only, so that a missing setting is reported once.
   lifecycle {
+    precondition {
+      condition     = each.key != "rotator" || var.deactivate_after_days == null || coalesce(var.deactivate_after_days, 0) < var.delete_after_days
+      error_message = "deactivate_after_days (${coalesce(var.deactivate_after_days, 0)}) must be smaller than delete_after_days (${var.delete_after_days}): the old key is deactivated before it is deleted."
+    }
     precondition {
       condition     = each.key != "rotator" || var.mail_client != "mailgun" || var.mailgun_api_url != null
       error_message = "mailgun_api_url is required when mail_client is mailgun."

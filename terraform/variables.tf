@@ -309,6 +309,50 @@ variable "delete_after_days" {
   }
 }
 
+variable "deactivate_after_days" {
+  type        = number
+  default     = null
+  description = "`DEACTIVATE_AFTER_DAYS`: days after a new key pair is delivered when the old key is set inactive, before its deletion at `delete_after_days` (it can be re-activated until then). Must be smaller than `delete_after_days`. `null` (the default): a single stage, the old key is deleted without being deactivated first. **Note:** the user's `IKR:DEACTIVATE_AFTER_DAYS` tag takes precedence"
+
+  validation {
+    condition     = var.deactivate_after_days == null || (coalesce(var.deactivate_after_days, 1) >= 1 && coalesce(var.deactivate_after_days, 1) <= 36500 && floor(coalesce(var.deactivate_after_days, 1)) == coalesce(var.deactivate_after_days, 1))
+    error_message = "deactivate_after_days must be null or a whole number of days from 1 to 36500."
+  }
+}
+
+variable "in_use_postpone_days" {
+  type        = number
+  default     = 3
+  description = "`IN_USE_POSTPONE_DAYS`: when the old key was used after its replacement was delivered, its deactivation or deletion is postponed to the time of the check plus this many days (a later deletion date moves by as much)"
+
+  validation {
+    condition     = var.in_use_postpone_days >= 1 && var.in_use_postpone_days <= 36500 && floor(var.in_use_postpone_days) == var.in_use_postpone_days
+    error_message = "in_use_postpone_days must be a whole number of days from 1 to 36500."
+  }
+}
+
+variable "max_postponements" {
+  type        = number
+  default     = 2
+  description = "`MAX_POSTPONEMENTS`: how often one step (deactivation or deletion) of a key still in use is postponed; then `in_use_policy` decides. 0: the owner is only told, never postponed"
+
+  validation {
+    condition     = var.max_postponements >= 0 && var.max_postponements <= 100 && floor(var.max_postponements) == var.max_postponements
+    error_message = "max_postponements must be a whole number from 0 to 100."
+  }
+}
+
+variable "in_use_policy" {
+  type        = string
+  default     = "proceed"
+  description = "`IN_USE_POLICY`: what happens to a key still in use after `max_postponements`: `proceed` deactivates or deletes it all the same (the mail says it was in use), `hold` keeps it and parks the item as needs_attention for a person"
+
+  validation {
+    condition     = contains(["proceed", "hold"], var.in_use_policy)
+    error_message = "in_use_policy must be proceed or hold."
+  }
+}
+
 variable "retry_after_mins" {
   type        = number
   default     = 5

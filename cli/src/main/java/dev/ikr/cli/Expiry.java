@@ -155,14 +155,16 @@ public final class Expiry {
         entry.put("user", record.user());
         entry.put("keyId", record.oldKeyId());
         entry.put("deleteOn", record.deleteOn().orElseThrow().toString());
-        boolean keyExists = new IamDirectory(clients.iam()).accessKeys(record.user()).stream()
-                .anyMatch(key -> key.id().equals(record.oldKeyId()));
-        entry.put("keyDeleted", !keyExists);
+        var key = new IamDirectory(clients.iam()).accessKeys(record.user()).stream()
+                .filter(found -> found.id().equals(record.oldKeyId())).findFirst();
+        entry.put("keyDeleted", key.isEmpty());
+        key.ifPresent(found -> entry.put("keyActive", found.isActive()));
         var back = clients.dynamoDb().getItem(request -> request.tableName(table).consistentRead(true)
                 .key(RotationTableItems.key(record.user(), record.oldKeyId()))).item();
         if (back != null && !back.isEmpty()) {
             RotationRecord now = RotationTableItems.toRecord(back);
             entry.put("recordState", now.state().attributeValue());
+            now.deleteOn().ifPresent(next -> entry.put("nextDate", next.toString()));
             now.reason().ifPresent(reason -> entry.put("reason", reason));
         }
         return entry;

@@ -1,6 +1,8 @@
 package dev.ikr.cli;
 
 import dev.ikr.aws.AwsClients;
+import dev.ikr.aws.IamDirectory;
+import dev.ikr.domain.KeyUse;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import java.util.Comparator;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Option;
 /** {@code ikr plan}: what a rotator run would do, per user, changing nothing. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Print what a rotator run would do for each tagged user, the pending deletions with their"
-                + " dates, the records that need attention and the table items IKR did not write (unverifiedRecords),"
+                + " stage (deactivation or deletion), next date, deletion date and the old key's last use, the records that need attention and the table items IKR did not write (unverifiedRecords),"
                 + " without changing anything (read-only calls only).",
         footer = {"", "Example:", "  scripts/ikr plan --now 2027-03-01 | jq '.users[] | select(.action==\"would_rotate\")'"})
 final class PlanCommand implements Callable<Integer> {
@@ -35,11 +37,12 @@ final class PlanCommand implements Callable<Integer> {
         var summary = rotator.run(config.accountId().orElse(account), Rotator.Mode.PLAN);
         var table = RotatorWiring.pendingDeletions(config, clients).all();
         var records = table.verified();
+        var directory = new IamDirectory(clients.iam());
         var result = new LinkedHashMap<String, Object>(summary.toResponse(clients.callCounter().since(before)));
         result.put("pendingDeletions", records.stream()
                 .filter(record -> record.state() == RecordState.PENDING_DELETION)
                 .sorted(Comparator.comparing(record -> record.deleteOn().orElseThrow()))
-                .map(record -> entry(record, "deleteOn", record.deleteOn().orElseThrow().toString()))
+                .map(record -> pending(record, directory))
                 .toList());
         result.put("needsAttention", records.stream()
                 .filter(record -> record.state() == RecordState.NEEDS_ATTENTION)
@@ -54,6 +57,20 @@ final class PlanCommand implements Callable<Integer> {
         }).toList());
         LocalRun.print(result);
         return 0;
+    }
+
+    /** A pending deletion: its next step and date, the deletion date, and the old key's last use as IAM has it. */
+    private static Map<String, Object> pending(RotationRecord record, IamDirectory directory) {
+        var entry = entry(record, "stage", record.awaitsDeactivation() ? "deactivation" : "deletion");
+        entry.put("nextDate", record.deleteOn().orElseThrow().toString());
+        entry.put("deleteOn", record.deletionDate().orElseThrow().toString());
+        entry.put("postponements", record.postponements());
+        try {
+            entry.put("lastUsed", directory.lastUse(record.oldKeyId()).map(KeyUse::describe).orElse("never"));
+        } catch (RuntimeException e) {
+            entry.put("lastUsed", "unknown: " + e.getClass().getSimpleName());
+        }
+        return entry;
     }
 
     private static Map<String, Object> entry(RotationRecord record, String field, String value) {

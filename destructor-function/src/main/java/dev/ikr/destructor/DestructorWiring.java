@@ -28,7 +28,7 @@ public final class DestructorWiring {
                 Mailers.create(config.mail(), clients),
                 new MessageRenderer(),
                 new Destructor.Options(config.encryptKeyPair(), config.retryAfter(), config.maxDeleteAttempts(),
-                        config.maxConcurrency(), config.adminEmail()),
+                        config.maxConcurrency(), config.adminEmail(), config.inUse()),
                 clock);
     }
 }

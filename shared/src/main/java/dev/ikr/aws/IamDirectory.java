@@ -5,6 +5,7 @@ import dev.ikr.domain.CredentialReport;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.IssuedAccessKey;
 import dev.ikr.domain.KeyStatus;
+import dev.ikr.domain.KeyUse;
 import dev.ikr.port.IdentityDirectory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -104,6 +105,20 @@ public final class IamDirectory implements IdentityDirectory {
         } catch (NoSuchEntityException gone) {
             return KeyDeletion.ALREADY_GONE;
         }
+    }
+
+    @Override
+    public void deactivateAccessKey(String user, String keyId) {
+        iam.updateAccessKey(request -> request.userName(user).accessKeyId(keyId).status(StatusType.INACTIVE));
+    }
+
+    @Override
+    public Optional<KeyUse> lastUse(String keyId) {
+        var lastUsed = iam.getAccessKeyLastUsed(request -> request.accessKeyId(keyId)).accessKeyLastUsed();
+        if (lastUsed == null || lastUsed.lastUsedDate() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new KeyUse(lastUsed.lastUsedDate(), lastUsed.serviceName(), lastUsed.region()));
     }
 
     @Override

@@ -21,6 +21,10 @@ public final class RotationTableItems {
     public static final String DELETE_ON = "delete_on";
     public static final String ATTEMPTS = "attempts";
     public static final String REASON = "reason";
+    /** In two stages, while {@code delete_on} is the deactivation date: the deletion date (epoch seconds). */
+    public static final String FINAL_DELETE_ON = "final_delete_on";
+    public static final String POSTPONEMENTS = "postponements";
+    public static final String CHECKED_AT = "checked_at";
     /** The item's seal (see {@link dev.ikr.domain.RecordSeal}). */
     public static final String MAC = "mac";
     public static final String MAC_KEY = "mac_key";
@@ -41,6 +45,12 @@ public final class RotationTableItems {
         record.newKeyId().ifPresent(id -> item.put(NEW_KEY, AttributeValue.fromS(id)));
         record.deleteOn().ifPresent(at -> item.put(DELETE_ON, AttributeValue.fromN(Long.toString(at.getEpochSecond()))));
         record.reason().ifPresent(reason -> item.put(REASON, AttributeValue.fromS(reason)));
+        record.finalDeleteOn().ifPresent(at -> item.put(FINAL_DELETE_ON,
+                AttributeValue.fromN(Long.toString(at.getEpochSecond()))));
+        if (record.postponements() > 0) {
+            item.put(POSTPONEMENTS, AttributeValue.fromN(Integer.toString(record.postponements())));
+        }
+        record.checkedAt().ifPresent(at -> item.put(CHECKED_AT, AttributeValue.fromS(at.toString())));
         return item;
     }
 
@@ -74,12 +84,15 @@ public final class RotationTableItems {
                 .orElse(deleteOn.isPresent() ? RecordState.PENDING_DELETION : RecordState.NEEDS_ATTENTION);
         Instant startedAt = string(item, STARTED_AT).map(Instant::parse).orElse(Instant.EPOCH);
         return new RotationRecord(user, oldKey, string(item, EMAIL).orElse(""), state, string(item, NEW_KEY),
-                deleteOn, startedAt, number(item, ATTEMPTS).map(RotationTableItems::attempts).orElse(0), string(item, REASON));
+                deleteOn, startedAt, number(item, ATTEMPTS).map(value -> count(value, ATTEMPTS)).orElse(0),
+                string(item, REASON), number(item, FINAL_DELETE_ON).map(Instant::ofEpochSecond),
+                number(item, POSTPONEMENTS).map(value -> count(value, POSTPONEMENTS)).orElse(0),
+                string(item, CHECKED_AT).map(Instant::parse));
     }
 
-    private static int attempts(long value) {
+    private static int count(long value, String name) {
         if (value < 0 || value > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("the record's '" + ATTEMPTS + "' attribute is out of range");
+            throw new IllegalArgumentException("the record's '" + name + "' attribute is out of range");
         }
         return (int) value;
     }

@@ -1,6 +1,8 @@
 package dev.ikr.config;
 
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.InUseGuard;
+import dev.ikr.domain.InUsePolicy;
 import dev.ikr.domain.MetricNamespace;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +22,9 @@ import java.util.Optional;
  * @param adminEmail {@code ADMIN_EMAIL} (none): who is mailed the table items IKR refused to act on
  * @param maxConcurrency {@code MAX_CONCURRENCY} (4): users handled at once
  * @param metricsNamespace {@code METRICS_NAMESPACE} ({@code IKR}): the CloudWatch namespace of the batch's metrics
+ * @param inUse {@code IN_USE_POSTPONE_DAYS} (3): how much later a step comes when the old key was used after its
+ *     replacement was delivered; {@code MAX_POSTPONEMENTS} (2; 0: mail only, never postpone): how often, per step;
+ *     {@code IN_USE_POLICY} ({@code proceed} or {@code hold}): what happens after that
  */
 public record DestructorConfig(
         String tableName,
@@ -31,10 +36,13 @@ public record DestructorConfig(
         String recordKmsKeyArn,
         Optional<EmailAddress> adminEmail,
         int maxConcurrency,
-        MetricNamespace metricsNamespace) {
+        MetricNamespace metricsNamespace,
+        InUseGuard inUse) {
 
     public static final int DEFAULT_RETRY_AFTER_MINS = 5;
     public static final int DEFAULT_MAX_DELETE_ATTEMPTS = 10;
+    public static final int DEFAULT_IN_USE_POSTPONE_DAYS = 3;
+    public static final int DEFAULT_MAX_POSTPONEMENTS = 2;
 
     /** @throws ConfigurationException naming the first variable that is missing or wrong */
     public static DestructorConfig from(Map<String, String> variables) {
@@ -50,6 +58,10 @@ public record DestructorConfig(
                 env.optionalEmail("ADMIN_EMAIL"),
                 env.positiveInt("MAX_CONCURRENCY", RotatorConfig.DEFAULT_MAX_CONCURRENCY,
                         RotatorConfig.MAX_CONCURRENCY_LIMIT),
-                env.metricsNamespace("METRICS_NAMESPACE"));
+                env.metricsNamespace("METRICS_NAMESPACE"),
+                new InUseGuard(
+                        Duration.ofDays(env.days("IN_USE_POSTPONE_DAYS", DEFAULT_IN_USE_POSTPONE_DAYS)),
+                        env.count("MAX_POSTPONEMENTS", DEFAULT_MAX_POSTPONEMENTS, 100),
+                        env.oneOf("IN_USE_POLICY", InUsePolicy.class, InUsePolicy.PROCEED)));
     }
 }

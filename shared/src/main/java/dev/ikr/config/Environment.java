@@ -56,6 +56,21 @@ final class Environment {
         })).orElse(defaultValue);
     }
 
+    /** An optional day count (1 to {@link Days#MAX}). */
+    Optional<Integer> optionalDays(String name) {
+        return optional(name).map(value -> parse(name, value, raw -> Days.parse(raw, name)));
+    }
+
+    /** A whole number from 0 to {@code max}. */
+    int count(String name, int defaultValue, int max) {
+        return optional(name).map(value -> parse(name, value, raw -> {
+            if (raw.matches("[0-9]{1,9}") && Integer.parseInt(raw) <= max) {
+                return Integer.parseInt(raw);
+            }
+            throw new IllegalArgumentException(name + " must be a whole number from 0 to " + max + ", not '" + raw + "'");
+        })).orElse(defaultValue);
+    }
+
     /** {@code ACCOUNT_ID}: a 12-digit account id, if set. */
     Optional<String> accountId() {
         Optional<String> accountId = optional("ACCOUNT_ID");

@@ -17,7 +17,9 @@ import java.util.Set;
  * defaults are the original project's.
  *
  * @param tableName {@code IAM_KEY_ROTATOR_TABLE}
- * @param policy {@code ROTATE_AFTER_DAYS} (85) and {@code DELETE_AFTER_DAYS} (5)
+ * @param policy {@code ROTATE_AFTER_DAYS} (85), {@code DELETE_AFTER_DAYS} (5) and {@code DEACTIVATE_AFTER_DAYS}
+ *     (unset: a single stage, the old key is deleted without being deactivated first; set: smaller than
+ *     {@code DELETE_AFTER_DAYS})
  * @param encryptKeyPair {@code ENCRYPT_KEY_PAIR} (true)
  * @param mail {@code MAIL_CLIENT} (ses), {@code MAIL_FROM} and the mailer's own variables
  * @param accountId {@code ACCOUNT_ID}, overriding the account of the invoked function's ARN
@@ -57,9 +59,15 @@ public record RotatorConfig(
     public static RotatorConfig from(Map<String, String> variables) {
         var env = new Environment(variables);
         String table = env.required("IAM_KEY_ROTATOR_TABLE", "the name of the DynamoDB table of pending deletions");
-        var policy = new RotationPolicy(
-                env.days("ROTATE_AFTER_DAYS", DEFAULT_ROTATE_AFTER_DAYS),
-                env.days("DELETE_AFTER_DAYS", DEFAULT_DELETE_AFTER_DAYS));
+        int deleteAfterDays = env.days("DELETE_AFTER_DAYS", DEFAULT_DELETE_AFTER_DAYS);
+        Optional<Integer> deactivateAfterDays = env.optionalDays("DEACTIVATE_AFTER_DAYS");
+        if (deactivateAfterDays.isPresent() && deactivateAfterDays.get() >= deleteAfterDays) {
+            throw new ConfigurationException("DEACTIVATE_AFTER_DAYS (" + deactivateAfterDays.get()
+                    + ") must be smaller than DELETE_AFTER_DAYS (" + deleteAfterDays + "): the old key is deactivated"
+                    + " before it is deleted.");
+        }
+        var policy = new RotationPolicy(env.days("ROTATE_AFTER_DAYS", DEFAULT_ROTATE_AFTER_DAYS), deleteAfterDays,
+                deactivateAfterDays);
         boolean encrypt = env.bool("ENCRYPT_KEY_PAIR", true);
         MailConfig mail = MailConfig.from(variables);
         Optional<String> accountId = env.accountId();

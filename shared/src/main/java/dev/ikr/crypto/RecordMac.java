@@ -4,13 +4,14 @@ import dev.ikr.domain.RotationRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The HMAC-SHA256 of a table item: over every field IKR reads back (user, both key ids, email, state, dates,
- * attempts, reason) and a scope that names the record key and the table, so an item copied from another table or
+ * attempts, reason, and the grace period's deletion date, postponements and last check) and a scope that names the record key and the table, so an item copied from another table or
  * account does not verify. Each field is written with its length, so no two different items have the same input.
  */
 public final class RecordMac {
@@ -53,6 +54,16 @@ public final class RecordMac {
         field(input, "started_at", Optional.of(record.startedAt().toString()));
         field(input, "attempts", Optional.of(Integer.toString(record.attempts())));
         field(input, "reason", record.reason());
+        // the grace period's fields, only when set: an item without them keeps the seal it had before they existed
+        if (record.finalDeleteOn().isPresent()) {
+            field(input, "final_delete_on", record.finalDeleteOn().map(at -> Long.toString(at.getEpochSecond())));
+        }
+        if (record.postponements() > 0) {
+            field(input, "postponements", Optional.of(Integer.toString(record.postponements())));
+        }
+        if (record.checkedAt().isPresent()) {
+            field(input, "checked_at", record.checkedAt().map(Instant::toString));
+        }
         return input.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -32,10 +32,12 @@ public final class TagKeys {
     public static final String DELETE_AFTER_DAYS = "IKR:DELETE_AFTER_DAYS";
     /** Where the new key goes instead of the owner's mail: {@code secretsmanager:}, {@code ssm:} or {@code lambda:}. */
     public static final String DELIVER_TO = "IKR:DELIVER_TO";
+    public static final String DEACTIVATE_AFTER_DAYS = "IKR:DEACTIVATE_AFTER_DAYS";
     /** {@code IKR:INSTRUCTION_0}, {@code _1}, ...: every key with this prefix is IKR's. */
     public static final String INSTRUCTION_PREFIX = "IKR:INSTRUCTION_";
 
-    private static final List<String> NAMES = List.of(EMAIL, ROTATE_AFTER_DAYS, DELETE_AFTER_DAYS, DELIVER_TO);
+    private static final List<String> NAMES = List.of(EMAIL, ROTATE_AFTER_DAYS, DELETE_AFTER_DAYS, DELIVER_TO,
+            DEACTIVATE_AFTER_DAYS);
     private static final int MAX_NAMED = 4;
 
     /**

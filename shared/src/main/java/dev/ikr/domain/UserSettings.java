@@ -13,16 +13,19 @@ import java.util.regex.Pattern;
  *
  * @param email the owner, who is mailed the key, or told where it was delivered
  * @param deliverTo {@code IKR:DELIVER_TO}: where the key goes instead of the owner's mail
+ * @param deactivateAfterDays {@code IKR:DEACTIVATE_AFTER_DAYS}: when the old key is switched off before its deletion
  */
 public record UserSettings(
         EmailAddress email,
         Optional<Integer> rotateAfterDays,
         Optional<Integer> deleteAfterDays,
         List<String> instructions,
-        Optional<DeliveryTarget> deliverTo) {
+        Optional<DeliveryTarget> deliverTo,
+        Optional<Integer> deactivateAfterDays) {
 
     public static final String ROTATE_AFTER_DAYS_TAG = TagKeys.ROTATE_AFTER_DAYS;
     public static final String DELETE_AFTER_DAYS_TAG = TagKeys.DELETE_AFTER_DAYS;
+    public static final String DEACTIVATE_AFTER_DAYS_TAG = TagKeys.DEACTIVATE_AFTER_DAYS;
     public static final String INSTRUCTION_TAG_PREFIX = TagKeys.INSTRUCTION_PREFIX;
     private static final Pattern INSTRUCTION_INDEX = Pattern.compile("[0-9]{1,4}");
 
@@ -32,12 +35,13 @@ public record UserSettings(
         deleteAfterDays = deleteAfterDays == null ? Optional.empty() : deleteAfterDays;
         instructions = instructions == null ? List.of() : List.copyOf(instructions);
         deliverTo = deliverTo == null ? Optional.empty() : deliverTo;
+        deactivateAfterDays = deactivateAfterDays == null ? Optional.empty() : deactivateAfterDays;
     }
 
-    /** Settings without a delivery target: the key is mailed. */
+    /** Settings without a delivery target (the key is mailed) and without a deactivation delay of their own. */
     public UserSettings(EmailAddress email, Optional<Integer> rotateAfterDays, Optional<Integer> deleteAfterDays,
             List<String> instructions) {
-        this(email, rotateAfterDays, deleteAfterDays, instructions, Optional.empty());
+        this(email, rotateAfterDays, deleteAfterDays, instructions, Optional.empty(), Optional.empty());
     }
 
     /** Reads the user's tags, allowing mail to any domain. */
@@ -92,7 +96,8 @@ public record UserSettings(
                 days(user, ROTATE_AFTER_DAYS_TAG),
                 days(user, DELETE_AFTER_DAYS_TAG),
                 instructions(user),
-                deliverTo(user));
+                deliverTo(user),
+                days(user, DEACTIVATE_AFTER_DAYS_TAG));
     }
 
     /** {@code IKR:DELIVER_TO}, checked for its form: a blank value is a mistake too, never "mail it instead". */

@@ -1,6 +1,7 @@
 package dev.ikr.message;
 
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.KeyUse;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -9,9 +10,17 @@ import java.util.Optional;
  *
  * @param newKeyId the key mailed to replace it, when the record knows it
  * @param deletedParameter the SSM decryption key deleted with it, when there was one
+ * @param usedDespite a use of the key since its replacement was delivered (or since the last check), when it was
+ *     deleted all the same
  */
 public record KeyDeletedMail(EmailAddress to, MailAccount account, String user, String oldKeyId,
-        Optional<String> newKeyId, Optional<String> deletedParameter) implements Mail {
+        Optional<String> newKeyId, Optional<String> deletedParameter, Optional<KeyUse> usedDespite) implements Mail {
+
+    /** A key that was not seen in use. */
+    public KeyDeletedMail(EmailAddress to, MailAccount account, String user, String oldKeyId,
+            Optional<String> newKeyId, Optional<String> deletedParameter) {
+        this(to, account, user, oldKeyId, newKeyId, deletedParameter, Optional.empty());
+    }
 
     public KeyDeletedMail {
         Objects.requireNonNull(to, "to");
@@ -20,5 +29,6 @@ public record KeyDeletedMail(EmailAddress to, MailAccount account, String user, 
         NewKeyMail.requireText(oldKeyId, "oldKeyId");
         newKeyId = newKeyId == null ? Optional.empty() : newKeyId;
         deletedParameter = deletedParameter == null ? Optional.empty() : deletedParameter;
+        usedDespite = usedDespite == null ? Optional.empty() : usedDespite;
     }
 }

@@ -1,6 +1,7 @@
 package dev.ikr.message;
 
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.KeyUse;
 import dev.ikr.domain.MailMessage;
 import dev.ikr.message.Template.Line;
 import java.time.Instant;
@@ -40,7 +41,7 @@ public final class MessageRenderer {
 
     /** The templates IKR sends. */
     public static final List<String> TEMPLATES = List.of("new-key", "key-deleted", "action-needed", "unverified-records",
-            "address-changed", "key-delivered");
+            "address-changed", "key-delivered", "key-deactivated", "key-in-use");
 
     private static final String SUBJECT = "Subject: ";
 
@@ -64,6 +65,7 @@ public final class MessageRenderer {
                 values.put("deleteOn", MAIL_DATE.format(newKey.deleteOn()));
                 values.put("instructions", newKey.instructions());
                 newKey.replacedKeyId().ifPresent(id -> values.put("replacedKeyId", id));
+                newKey.deactivateOn().ifPresent(at -> values.put("deactivateOn", MAIL_DATE.format(at)));
                 switch (newKey.key()) {
                     case NewKeyMail.Plain plain -> values.put("secretAccessKey", plain.secretAccessKey());
                     case NewKeyMail.Encrypted encrypted -> {
@@ -95,7 +97,31 @@ public final class MessageRenderer {
                     values.put("parameterDeleted", "yes");
                     values.put("secretParameter", parameter);
                 });
+                deleted.usedDespite().ifPresent(use -> putUse(values, use));
                 yield "key-deleted";
+            }
+            case KeyDeactivatedMail deactivated -> {
+                values.put("user", deactivated.user());
+                values.put("oldKeyId", deactivated.oldKeyId());
+                deactivated.newKeyId().ifPresent(id -> values.put("newKeyId", id));
+                values.put("deleteOn", MAIL_DATE.format(deactivated.deleteOn()));
+                values.put("reactivateCommand", deactivated.reactivateCommand());
+                deactivated.usedDespite().ifPresent(use -> putUse(values, use));
+                yield "key-deactivated";
+            }
+            case KeyInUseMail inUse -> {
+                values.put("user", inUse.user());
+                values.put("oldKeyId", inUse.oldKeyId());
+                inUse.newKeyId().ifPresent(id -> values.put("newKeyId", id));
+                values.put("step", inUse.step());
+                putUse(values, inUse.use());
+                values.put("postponedTo", MAIL_DATE.format(inUse.postponedTo()));
+                values.put("deleteOn", MAIL_DATE.format(inUse.deleteOn()));
+                values.put("postponementsLeft", Integer.toString(inUse.postponementsLeft()));
+                if (inUse.postponementsLeft() == 0) {
+                    values.put("lastPostponement", "yes");
+                }
+                yield "key-in-use";
             }
             case ActionNeededMail needed -> {
                 values.put("user", needed.user());
@@ -140,6 +166,12 @@ public final class MessageRenderer {
         String subject = lines.get(0).text().substring(SUBJECT.length()).strip();
         var body = new BodyWriter(lines.subList(1, lines.size()));
         return new MailMessage(to, subject, body.text(), body.html(subject));
+    }
+
+    private static void putUse(Map<String, Object> values, KeyUse use) {
+        values.put("usedAt", MAIL_DATE.format(use.at()));
+        values.put("usedService", use.service());
+        values.put("usedRegion", use.region());
     }
 
     /** A date as mails (and run summaries) write it: to the minute, in UTC. */

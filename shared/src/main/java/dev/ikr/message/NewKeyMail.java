@@ -11,9 +11,17 @@ import java.util.Optional;
  *
  * @param replacedKeyId the undelivered key of an interrupted run that this mail replaces (it was deleted)
  * @param instructions the user's own lines, from the {@code IKR:INSTRUCTION_*} tags, in order
+ * @param deactivateOn in two stages: when the old key is deactivated, before its deletion at {@code deleteOn}
  */
 public record NewKeyMail(EmailAddress to, MailAccount account, String user, String newKeyId, String oldKeyId,
-        Instant deleteOn, Optional<String> replacedKeyId, List<String> instructions, KeyPart key) implements Mail {
+        Instant deleteOn, Optional<String> replacedKeyId, List<String> instructions, KeyPart key,
+        Optional<Instant> deactivateOn) implements Mail {
+
+    /** A single stage: the old key works until it is deleted. */
+    public NewKeyMail(EmailAddress to, MailAccount account, String user, String newKeyId, String oldKeyId,
+            Instant deleteOn, Optional<String> replacedKeyId, List<String> instructions, KeyPart key) {
+        this(to, account, user, newKeyId, oldKeyId, deleteOn, replacedKeyId, instructions, key, Optional.empty());
+    }
 
     /** How the key travels in the mail. */
     public sealed interface KeyPart permits Plain, Encrypted {
@@ -53,17 +61,23 @@ public record NewKeyMail(EmailAddress to, MailAccount account, String user, Stri
         replacedKeyId = replacedKeyId == null ? Optional.empty() : replacedKeyId;
         instructions = instructions == null ? List.of() : List.copyOf(instructions);
         Objects.requireNonNull(key, "key");
+        deactivateOn = deactivateOn == null ? Optional.empty() : deactivateOn;
     }
 
     /** What every mail about a new key names: its owner, account and user, both keys and the old key's date. */
     static void requireNewKey(EmailAddress to, MailAccount account, String user, String newKeyId, String oldKeyId,
             Instant deleteOn) {
+        requireKeyMail(to, account, user, oldKeyId);
+        requireText(newKeyId, "newKeyId");
+        Objects.requireNonNull(deleteOn, "deleteOn");
+    }
+
+    /** The parts every mail about one of a user's keys has: whom it goes to, the account, the user and the key. */
+    static void requireKeyMail(EmailAddress to, MailAccount account, String user, String keyId) {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(account, "account");
         requireText(user, "user");
-        requireText(newKeyId, "newKeyId");
-        requireText(oldKeyId, "oldKeyId");
-        Objects.requireNonNull(deleteOn, "deleteOn");
+        requireText(keyId, "oldKeyId");
     }
 
     static void requireText(String value, String name) {

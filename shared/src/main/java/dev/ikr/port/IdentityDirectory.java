@@ -4,6 +4,7 @@ import dev.ikr.domain.AccessKey;
 import dev.ikr.domain.CredentialReport;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.IssuedAccessKey;
+import dev.ikr.domain.KeyUse;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -24,6 +25,12 @@ public interface IdentityDirectory {
 
     /** Deletes the key; a user or key that is already gone counts as deleted. */
     KeyDeletion deleteAccessKey(String user, String keyId);
+
+    /** Sets the key {@code Inactive}: it stops working and can be re-activated until it is deleted. */
+    void deactivateAccessKey(String user, String keyId);
+
+    /** When the key was last used, with the service and region; empty if IAM has no record of a use. */
+    Optional<KeyUse> lastUse(String keyId);
 
     /** The account's alias, if it has one. */
     Optional<String> accountAlias();

@@ -12,6 +12,10 @@ public record DeletionOutcome(String eventId, Result result, Optional<String> us
 
     public enum Result {
         DELETED(false),
+        /** The first of two stages: the old key is inactive, the record is back with its deletion date. */
+        DEACTIVATED(false),
+        /** The old key is still in use: its step is later, the record is back with that date. */
+        POSTPONED(false),
         ALREADY_GONE(false),
         CANCELLED(false),
         IGNORED(false),

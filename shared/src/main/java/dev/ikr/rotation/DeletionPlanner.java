@@ -3,12 +3,17 @@ package dev.ikr.rotation;
 import dev.ikr.domain.AccessKey;
 import dev.ikr.domain.DeletionDecision.AlreadyGone;
 import dev.ikr.domain.DeletionDecision.Cancel;
+import dev.ikr.domain.DeletionDecision.Deactivate;
 import dev.ikr.domain.DeletionDecision.Delete;
 import dev.ikr.domain.DeletionDecision.Ignore;
 import dev.ikr.domain.DeletionDecision.Park;
+import dev.ikr.domain.DeletionDecision.Postpone;
 import dev.ikr.domain.DeletionDecision.Retry;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.DeletionDecision;
+import dev.ikr.domain.InUseGuard;
+import dev.ikr.domain.InUsePolicy;
+import dev.ikr.domain.KeyUse;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.StreamChange.Removed;
@@ -19,20 +24,27 @@ import java.util.Optional;
 
 /**
  * The twin of {@link RotationPlanner}: every rule that decides whether the destructor may delete a key, in one
- * place. Pure: no AWS, no clock, no I/O. Only a pending deletion removed by DynamoDB's TTL deletes a key, and
- * never the user's last working key; a failed step is retried a bounded number of times, then left to a person.
+ * place. Pure: no AWS, no clock, no I/O. Only a pending deletion removed by DynamoDB's TTL deactivates or deletes a
+ * key, and never the user's last working key; a key used since its replacement was delivered is given more time a
+ * bounded number of times; a failed step is retried a bounded number of times, then left to a person.
  */
 public final class DeletionPlanner {
 
     private final Duration retryAfter;
     private final int maxDeleteAttempts;
+    private final InUseGuard guard;
 
     public DeletionPlanner(Duration retryAfter, int maxDeleteAttempts) {
+        this(retryAfter, maxDeleteAttempts, InUseGuard.DEFAULT);
+    }
+
+    public DeletionPlanner(Duration retryAfter, int maxDeleteAttempts, InUseGuard guard) {
         if (retryAfter.isNegative() || retryAfter.isZero() || maxDeleteAttempts < 1) {
             throw new IllegalArgumentException("retries need a positive delay and at least one attempt");
         }
         this.retryAfter = retryAfter;
         this.maxDeleteAttempts = maxDeleteAttempts;
+        this.guard = java.util.Objects.requireNonNull(guard, "guard");
     }
 
     /**
@@ -55,14 +67,16 @@ public final class DeletionPlanner {
     }
 
     /**
-     * Given the user and its keys now, what becomes of an expired pending deletion. The record alone never deletes
-     * a key: IAM must corroborate it. The user still takes part in rotation (it carries {@code IKR:EMAIL}), the key
-     * the record says was delivered in its place exists and is active, and the old key is not the user's last
-     * active key. Otherwise the key is kept and the record parked for a person.
+     * Given the user and its keys now, what becomes of an expired pending deletion: its step, {@link Deactivate} or
+     * {@link Delete}, which the {@linkplain #guard in-use guard} then checks. The record alone never touches a key:
+     * IAM must corroborate it. The user still takes part in rotation (it carries {@code IKR:EMAIL}), the key the
+     * record says was delivered in its place exists and is active, and the old key is not the user's last active key
+     * (an old key already inactive is deleted as long as that delivered key is active). Otherwise the key is kept and
+     * the record parked for a person.
      *
      * @param user the user as IAM has it now; empty when it no longer exists
      */
-    public DeletionDecision decide(RotationRecord record, Optional<IamUser> user, List<AccessKey> keys) {
+    public DeletionDecision decide(RotationRecord record, Optional<IamUser> user, List<AccessKey> keys, Instant now) {
         String oldKeyId = record.oldKeyId();
         if (keys.stream().noneMatch(key -> key.id().equals(oldKeyId))) {
             return new AlreadyGone(record);
@@ -89,7 +103,53 @@ public final class DeletionPlanner {
                                     + " could leave the user without the key they were sent");
         }
         // the delivered key is active and is not the old key: the old key is not the last active one
-        return new Delete(record);
+        return record.awaitsDeactivation() ? new Deactivate(record, record.deactivated(now), Optional.empty())
+                : new Delete(record);
+    }
+
+    /**
+     * The in-use guard, between {@link #decide} and the step: was the old key used after its replacement was delivered
+     * (or after the last check)? If so, the step is postponed to {@code now} plus the guard's delay, up to its
+     * maximum; past it, the step goes ahead (saying so) or the record is parked, as the guard's policy says.
+     *
+     * @param step a {@link Deactivate} or {@link Delete}; any other decision is returned as it is
+     * @param lastUse the old key's last use, as IAM reports it now
+     */
+    public DeletionDecision guard(DeletionDecision step, Optional<KeyUse> lastUse, Instant now) {
+        RotationRecord record;
+        String stepName;
+        if (step instanceof Deactivate deactivate) {
+            record = deactivate.record();
+            stepName = "deactivation";
+        } else if (step instanceof Delete delete) {
+            record = delete.record();
+            stepName = "deletion";
+        } else {
+            return step;
+        }
+        Optional<KeyUse> recent = lastUse.filter(use -> use.at().isAfter(record.inUseSince()));
+        if (recent.isEmpty()) {
+            return step;
+        }
+        KeyUse use = recent.get();
+        String inUse = "key " + record.oldKeyId() + " was used on " + use.describe() + ", after "
+                + record.inUseSince();
+        if (record.postponements() < guard.maxPostponements()) {
+            Instant later = now.plus(guard.postponeBy());
+            return new Postpone(record.postponedTo(later, now, inUse + ": the " + stepName + " is postponed to "
+                    + later), use, stepName, guard.maxPostponements() - record.postponements() - 1);
+        }
+        String asOften = guard.maxPostponements() == 0 ? "postponements are off"
+                : "the " + stepName + " was postponed " + record.postponements() + " times already";
+        if (guard.policy() == InUsePolicy.HOLD) {
+            return park(record, inUse + "; " + asOften + " and IN_USE_POLICY is hold: key " + record.oldKeyId()
+                    + " is kept");
+        }
+        return switch (step) {
+            case Deactivate deactivate -> new Deactivate(record, deactivate.next(), recent);
+            case Delete delete -> new Delete(record, recent);
+            default -> throw new IllegalStateException("not a step: " + step);
+        };
     }
 
     private static Park park(RotationRecord record, String reason) {

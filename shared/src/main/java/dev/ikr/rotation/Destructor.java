@@ -4,12 +4,15 @@ import static dev.ikr.util.Failures.describe;
 
 import dev.ikr.domain.DeletionDecision.AlreadyGone;
 import dev.ikr.domain.DeletionDecision.Cancel;
+import dev.ikr.domain.DeletionDecision.Deactivate;
 import dev.ikr.domain.DeletionDecision.Delete;
 import dev.ikr.domain.DeletionDecision.Ignore;
 import dev.ikr.domain.DeletionDecision.Park;
+import dev.ikr.domain.DeletionDecision.Postpone;
 import dev.ikr.domain.DeletionDecision.Retry;
 import dev.ikr.domain.DeletionDecision;
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.InUseGuard;
 import dev.ikr.domain.IamUser;
 import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.RotationRecord;
@@ -21,7 +24,9 @@ import dev.ikr.domain.StreamChange;
 import dev.ikr.domain.UnverifiedRecord;
 import dev.ikr.log.JsonLog;
 import dev.ikr.message.ActionNeededMail;
+import dev.ikr.message.KeyDeactivatedMail;
 import dev.ikr.message.KeyDeletedMail;
+import dev.ikr.message.KeyInUseMail;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
 import dev.ikr.port.Mailer;
@@ -33,6 +38,7 @@ import dev.ikr.rotation.DeletionOutcome.Result;
 import dev.ikr.util.Parallel;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,9 +55,16 @@ public final class Destructor {
 
     /** The settings of the destructor. */
     public record Options(boolean encryptKeyPair, Duration retryAfter, int maxDeleteAttempts, int maxConcurrency,
-            Optional<EmailAddress> adminEmail) {
+            Optional<EmailAddress> adminEmail, InUseGuard inUse) {
 
-        /** No administrator to tell. */
+        /** The in-use guard's defaults. */
+        public Options(boolean encryptKeyPair, Duration retryAfter, int maxDeleteAttempts, int maxConcurrency,
+                Optional<EmailAddress> adminEmail) {
+            this(encryptKeyPair, retryAfter, maxDeleteAttempts, maxConcurrency, adminEmail,
+                    InUseGuard.DEFAULT);
+        }
+
+        /** No administrator to tell, the in-use guard's defaults. */
         public Options(boolean encryptKeyPair, Duration retryAfter, int maxDeleteAttempts, int maxConcurrency) {
             this(encryptKeyPair, retryAfter, maxDeleteAttempts, maxConcurrency, Optional.empty());
         }
@@ -79,7 +92,7 @@ public final class Destructor {
         this.adminMails = new AdminMails(Destructor.class, mailer, renderer, options.adminEmail());
         this.options = options;
         this.clock = clock;
-        this.planner = new DeletionPlanner(options.retryAfter(), options.maxDeleteAttempts());
+        this.planner = new DeletionPlanner(options.retryAfter(), options.maxDeleteAttempts(), options.inUse());
     }
 
     /** Handles a batch; every record gets an outcome, in the batch's order. */
@@ -131,12 +144,20 @@ public final class Destructor {
         DeletionDecision decision;
         try {
             user = directory.user(record.user());
-            decision = planner.decide(record, user, directory.accessKeys(record.user()));
+            decision = planner.decide(record, user, directory.accessKeys(record.user()), clock.instant());
         } catch (RuntimeException e) {
-            return carryOut(removed.eventId(), keyDeletionFailed(record, e),
+            return carryOut(removed.eventId(), stepFailed(record, "reading the user and its keys", e),
                     Audience.recorded(record, account, mails));
         }
-        return carryOut(removed.eventId(), decision, Audience.current(user, account, mails));
+        Audience audience = Audience.current(user, account, mails);
+        if (decision instanceof Deactivate || decision instanceof Delete) {
+            try {
+                decision = planner.guard(decision, directory.lastUse(record.oldKeyId()), clock.instant());
+            } catch (RuntimeException e) {
+                return carryOut(removed.eventId(), stepFailed(record, "checking the key's last use", e), audience);
+            }
+        }
+        return carryOut(removed.eventId(), decision, audience);
     }
 
     private DeletionOutcome carryOut(String eventId, DeletionDecision decision, Audience audience) {
@@ -145,32 +166,78 @@ public final class Destructor {
             case Cancel cancel -> DeletionOutcome.of(eventId, Result.CANCELLED, cancel.record(),
                     "the record was deleted by " + cancel.removedBy() + ", not by its TTL: the deletion is cancelled"
                             + " and the key is kept");
-            case Delete delete -> delete(eventId, delete.record(), audience);
-            case AlreadyGone gone -> cleanUp(eventId, gone.record(), false, audience);
+            case Delete delete -> delete(eventId, delete, audience);
+            case Deactivate deactivate -> deactivate(eventId, deactivate, audience);
+            case Postpone postpone -> postpone(eventId, postpone, audience);
+            case AlreadyGone gone -> cleanUp(eventId, gone.record(), false, Optional.empty(), audience);
             case Retry retry -> retryLater(eventId, retry);
             case Park park -> park(eventId, park, audience);
         };
     }
 
-    private DeletionOutcome delete(String eventId, RotationRecord record, Audience audience) {
+    private DeletionOutcome delete(String eventId, Delete delete, Audience audience) {
+        RotationRecord record = delete.record();
         try {
             // listed a moment ago: "already gone" now means a retried call whose first attempt deleted it
             directory.deleteAccessKey(record.user(), record.oldKeyId());
         } catch (RuntimeException e) {
-            return carryOut(eventId, keyDeletionFailed(record, e), audience);
+            return carryOut(eventId, stepFailed(record, "deleting the key", e), audience);
         }
-        return cleanUp(eventId, record, true, audience);
+        return cleanUp(eventId, record, true, delete.usedDespite(), audience);
     }
 
-    private DeletionDecision keyDeletionFailed(RotationRecord record, RuntimeException e) {
-        return planner.afterFailure(record, "deleting the key failed: " + describe(e), true, clock.instant());
+    /**
+     * Sets the old key inactive, writes the item back with the deletion date, then tells the owner. Should the write
+     * fail, the stream delivers the removal again: deactivating an inactive key changes nothing, so it is repeated.
+     */
+    private DeletionOutcome deactivate(String eventId, Deactivate deactivate, Audience audience) {
+        RotationRecord record = deactivate.record();
+        RotationRecord next = deactivate.next();
+        try {
+            directory.deactivateAccessKey(record.user(), record.oldKeyId());
+        } catch (RuntimeException e) {
+            return carryOut(eventId, stepFailed(record, "deactivating the key", e), audience);
+        }
+        try {
+            pendingDeletions.putBack(next);
+        } catch (RuntimeException e) {
+            return DeletionOutcome.of(eventId, Result.FAILED, record, "key deactivated, but writing the record back"
+                    + " with its deletion date failed (" + describe(e) + "): the stream delivers it again");
+        }
+        Instant deleteOn = next.deleteOn().orElseThrow();
+        audience.tell(record, "key-deactivated", (owner, account) -> new KeyDeactivatedMail(owner, account,
+                record.user(), record.oldKeyId(), record.newKeyId(), deleteOn, deactivate.usedDespite()));
+        return DeletionOutcome.of(eventId, Result.DEACTIVATED, record, "key deactivated"
+                + deactivate.usedDespite().map(use -> " although it was used on " + use.describe()).orElse("")
+                + "; deleted on " + deleteOn + "; owner told");
+    }
+
+    /** Writes the record back with the step's later date and tells the owner where the key was used. */
+    private DeletionOutcome postpone(String eventId, Postpone postpone, Audience audience) {
+        RotationRecord next = postpone.postponed();
+        try {
+            pendingDeletions.putBack(next);
+        } catch (RuntimeException e) {
+            return DeletionOutcome.of(eventId, Result.FAILED, next, next.reason().orElse("")
+                    + "; writing the record back failed (" + describe(e) + "): the stream delivers it again");
+        }
+        audience.tell(next, "key-in-use", (owner, account) -> new KeyInUseMail(owner, account, next.user(),
+                next.oldKeyId(), next.newKeyId(), postpone.step(), postpone.use(), next.deleteOn().orElseThrow(),
+                next.deletionDate().orElseThrow(), postpone.postponementsLeft()));
+        return DeletionOutcome.of(eventId, Result.POSTPONED, next, next.reason().orElse("") + " (postponement "
+                + next.postponements() + "); owner told");
+    }
+
+    private DeletionDecision stepFailed(RotationRecord record, String step, RuntimeException e) {
+        return planner.afterFailure(record, step + " failed: " + describe(e), true, clock.instant());
     }
 
     /**
      * After the key is gone: its SSM decryption key (only if it belongs to this rotation: a later rotation's stays),
      * the owner's mail, and the outcome.
      */
-    private DeletionOutcome cleanUp(String eventId, RotationRecord record, boolean deletedNow, Audience audience) {
+    private DeletionOutcome cleanUp(String eventId, RotationRecord record, boolean deletedNow,
+            Optional<dev.ikr.domain.KeyUse> usedDespite, Audience audience) {
         String parameter = SecretParameterName.forUser(record.user());
         Optional<UserKeyDeletion> userKey = Optional.empty();
         Optional<String> parameterFailure = Optional.empty();
@@ -185,7 +252,7 @@ public final class Destructor {
         if (deletedNow) {
             audience.tell(record, "key-deleted", (owner, account) -> new KeyDeletedMail(owner, account,
                     record.user(), record.oldKeyId(), record.newKeyId(),
-                    parameterDeleted ? Optional.of(parameter) : Optional.empty()));
+                    parameterDeleted ? Optional.of(parameter) : Optional.empty(), usedDespite));
         }
         rememberDelivery(record);
         if (parameterFailure.isPresent()) {
@@ -252,7 +319,7 @@ public final class Destructor {
     private static void log(DeletionOutcome outcome) {
         JsonLog.Level level = switch (outcome.result()) {
             case FAILED, MALFORMED, NEEDS_ATTENTION, UNVERIFIED_RECORD -> JsonLog.Level.ERROR;
-            case REQUEUED, CANCELLED -> JsonLog.Level.WARN;
+            case REQUEUED, CANCELLED, POSTPONED -> JsonLog.Level.WARN;
             default -> JsonLog.Level.INFO;
         };
         LOG.write(level, "record", outcome.toMap());

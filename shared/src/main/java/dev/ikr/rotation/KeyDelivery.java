@@ -55,16 +55,17 @@ final class KeyDelivery {
     }
 
     /**
-     * Delivers {@code newKey}, which replaces {@code oldKeyId} until {@code deleteOn}.
+     * Delivers {@code newKey}, which replaces {@code oldKeyId}: the old key is deactivated at {@code deactivateOn},
+     * if given, and deleted at {@code deleteOn}.
      *
      * @param replacedKeyId an undelivered key of an interrupted run, deleted just before: the mail says so
      * @return where the key went, for the outcome: the owner's address, or the target and whether its owner was told
      */
-    String deliver(String user, UserSettings settings, String oldKeyId, IssuedAccessKey newKey, Instant deleteOn,
-            Optional<String> replacedKeyId, MailAccount account) {
+    String deliver(String user, UserSettings settings, String oldKeyId, IssuedAccessKey newKey,
+            Optional<Instant> deactivateOn, Instant deleteOn, Optional<String> replacedKeyId, MailAccount account) {
         if (settings.deliverTo().isEmpty()) {
             mailer.send(renderer.render(new NewKeyMail(settings.email(), account, user, newKey.id(), oldKeyId,
-                    deleteOn, replacedKeyId, settings.instructions(), keyPart(user, newKey))));
+                    deleteOn, replacedKeyId, settings.instructions(), keyPart(user, newKey), deactivateOn)));
             return "new key mailed to " + settings.email();
         }
         DeliveryTarget target = settings.deliverTo().get();

@@ -67,16 +67,19 @@ final class KeyReplacement {
                     + ")" + cleanUpAfterFailedCreate(user, rotate.oldKey()), Optional.of(oldKeyId), Optional.empty());
         }
         Instant deleteOn = now.plus(Duration.ofDays(rotate.policy().deleteAfterDays()));
+        Optional<Instant> deactivateOn = rotate.policy().deactivateAfterDays()
+                .map(days -> now.plus(Duration.ofDays(days)));
         String delivered;
         try {
             pendingDeletions.recordNewKey(intent.withNewKey(newKey.id()));
-            delivered = delivery.deliver(user, settings, oldKeyId, newKey, deleteOn, replacedKeyId, account.get());
+            delivered = delivery.deliver(user, settings, oldKeyId, newKey, deactivateOn, deleteOn, replacedKeyId,
+                    account.get());
         } catch (RuntimeException e) {
             return withdraw(user, oldKeyId, newKey.id(), before + "the new key could not be delivered ("
                     + describe(e) + ")");
         }
         try {
-            pendingDeletions.scheduleDeletion(intent.scheduled(newKey.id(), deleteOn));
+            pendingDeletions.scheduleDeletion(intent.scheduled(newKey.id(), deactivateOn, deleteOn));
         } catch (RuntimeException e) {
             if (!scheduledDespite(user, oldKeyId, newKey.id())) {
                 return withdraw(user, oldKeyId, newKey.id(), before
@@ -87,8 +90,9 @@ final class KeyReplacement {
         String notice = previousAddress.filter(previous -> !previous.equals(settings.email()))
                 .map(previous -> announce(user, previous, settings, newKey.id(), account)).orElse("");
         return new UserOutcome(user, Action.ROTATED, before + "key " + oldKeyId + " was "
-                + rotate.oldKey().ageInDays(now) + " days old; " + delivered + "; old key deleted on "
-                + MessageRenderer.mailDate(deleteOn) + notice,
+                + rotate.oldKey().ageInDays(now) + " days old; " + delivered
+                + deactivateOn.map(at -> "; old key deactivated on " + MessageRenderer.mailDate(at)).orElse("")
+                + "; old key deleted on " + MessageRenderer.mailDate(deleteOn) + notice,
                 Optional.of(oldKeyId), Optional.of(newKey.id()));
     }
 

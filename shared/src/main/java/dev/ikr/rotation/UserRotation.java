@@ -64,12 +64,13 @@ final class UserRotation {
     UserOutcome handle(IamUser user, List<RotationRecord> records, Optional<LastDelivery> lastDelivery,
             Optional<KeyReport> keyReport, AccountForMails account, Mode mode, Instant now) {
         UserSettings settings;
+        RotationPolicy policy;
         try {
             settings = UserSettings.fromTags(user, allowedDomains, deliveryBounds);
+            policy = defaults.forUser(settings);
         } catch (MisconfiguredUserException e) {
             return UserOutcome.of(user.name(), Action.MISCONFIGURED, e.getMessage());
         }
-        RotationPolicy policy = defaults.forUser(settings);
         if (keyReport.isPresent()) {
             Optional<Skip> unlisted = prefilter.skipWithoutListing(keyReport.get().forUser(user.name()), records,
                     policy, now);

@@ -220,6 +220,27 @@ class RotatorConfigTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"5", "9"})
+    void failsNamingBothVariables_whenTheDeactivationIsNotBeforeTheDeletion(String days) {
+        var env = new java.util.HashMap<>(with("DELETE_AFTER_DAYS", "5"));
+        env.put("DEACTIVATE_AFTER_DAYS", days);
+
+        assertThatThrownBy(() -> RotatorConfig.from(env))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("DEACTIVATE_AFTER_DAYS (" + days + ")")
+                .hasMessageContaining("DELETE_AFTER_DAYS (5)");
+    }
+
+    @Test
+    void readsTwoStages_whenTheDeactivationComesFirst() {
+        var env = new java.util.HashMap<>(with("DELETE_AFTER_DAYS", "5"));
+        env.put("DEACTIVATE_AFTER_DAYS", "3");
+
+        assertThat(RotatorConfig.from(env).policy().deactivateAfterDays()).contains(3);
+        assertThat(RotatorConfig.from(with("DELETE_AFTER_DAYS", "5")).policy().deactivateAfterDays()).isEmpty();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"true", "TRUE", "yes", "1"})
     void encrypts_whenEncryptKeyPairIsTruthy(String value) {
         assertThat(RotatorConfig.from(with("ENCRYPT_KEY_PAIR", value)).encryptKeyPair()).isTrue();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ikr.domain.EmailAddress;
+import dev.ikr.domain.KeyUse;
 import dev.ikr.domain.MailMessage;
 import java.time.Instant;
 import java.util.List;
@@ -121,5 +122,34 @@ class TypedMailTest {
         assertThat(delivered).contains("delivered a new access key to secretsmanager:ikr/alice and told the new"
                 + " address", "New access key ID: " + NEW + ", delivered to secretsmanager:ikr/alice")
                 .doesNotContain("mailed");
+    }
+
+    @Test
+    void theDeactivatedMail_givesTheCommandThatReactivatesTheKey_andTheDeletionDate() {
+        String text = renderer.render(new KeyDeactivatedMail(ALICE, ACCOUNT, "alice", OLD, Optional.of(NEW), DELETE_ON,
+                Optional.empty())).text();
+
+        assertThat(text).contains("aws iam update-access-key --user-name alice --access-key-id " + OLD
+                + " --status Active", "2026-12-01 12:00 UTC", "InvalidClientTokenId").doesNotContain("still in use");
+    }
+
+    @Test
+    void theInUseMail_namesTheDateServiceAndRegionOfTheUse_andTheNewDate() {
+        var use = new KeyUse(Instant.parse("2026-11-30T08:15:00Z"), "s3", "eu-west-1");
+        var mail = renderer.render(new KeyInUseMail(ALICE, ACCOUNT, "alice", OLD, Optional.of(NEW), "deactivation",
+                use, DELETE_ON, DELETE_ON.plus(java.time.Duration.ofDays(2)), 0));
+
+        assertThat(mail.subject()).contains("still in use");
+        assertThat(mail.text()).contains("2026-11-30 08:15 UTC", "Service: s3", "Region: eu-west-1",
+                "postponed to 2026-12-01 12:00 UTC", "last postponement");
+    }
+
+    @Test
+    void aTwoStageNewKeyMail_showsBothDates() {
+        var mail = new NewKeyMail(ALICE, ACCOUNT, "alice", NEW, OLD, DELETE_ON, Optional.empty(), List.of(),
+                new NewKeyMail.Plain(SECRET), Optional.of(DELETE_ON.minus(java.time.Duration.ofDays(3))));
+
+        assertThat(renderer.render(mail).text()).contains("deactivated on 2026-11-28 12:00 UTC",
+                "deleted on 2026-12-01 12:00 UTC", "can be re-activated");
     }
 }

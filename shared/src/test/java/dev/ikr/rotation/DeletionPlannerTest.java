@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ikr.domain.AccessKey;
 import dev.ikr.domain.DeletionDecision.AlreadyGone;
 import dev.ikr.domain.DeletionDecision.Cancel;
+import dev.ikr.domain.DeletionDecision.Deactivate;
+import dev.ikr.domain.DeletionDecision.Postpone;
+import dev.ikr.domain.InUseGuard;
+import dev.ikr.domain.InUsePolicy;
+import dev.ikr.domain.KeyUse;
 import dev.ikr.domain.DeletionDecision.Delete;
 import dev.ikr.domain.DeletionDecision.Ignore;
 import dev.ikr.domain.DeletionDecision.Park;
@@ -100,7 +105,7 @@ class DeletionPlannerTest {
             Map.of("IKR:EMAIL", "alice@example.com")));
 
     private DeletionDecision decide(RotationRecord record, AccessKey... keys) {
-        return planner.decide(record, TAGGED, List.of(keys));
+        return planner.decide(record, TAGGED, List.of(keys), NOW);
     }
 
     private static Park parked(DeletionDecision decision) {
@@ -128,7 +133,7 @@ class DeletionPlannerTest {
     @Test
     void aKeyNoLongerListed_isAlreadyGone() {
         assertThat(decide(pending(0), key(NEW, KeyStatus.ACTIVE))).isEqualTo(new AlreadyGone(pending(0)));
-        assertThat(planner.decide(pending(0), Optional.empty(), List.of())).isEqualTo(new AlreadyGone(pending(0)));
+        assertThat(planner.decide(pending(0), Optional.empty(), List.of(), NOW)).isEqualTo(new AlreadyGone(pending(0)));
     }
 
     @Test
@@ -147,7 +152,7 @@ class DeletionPlannerTest {
         var untagged = Optional.of(new IamUser(USER, Map.of("team", "ci")));
 
         Park park = parked(planner.decide(pending(0), untagged,
-                List.of(key(OLD, KeyStatus.ACTIVE), key(NEW, KeyStatus.ACTIVE))));
+                List.of(key(OLD, KeyStatus.ACTIVE), key(NEW, KeyStatus.ACTIVE)), NOW));
 
         assertThat(park.reason()).contains("IKR:EMAIL", OLD);
     }
@@ -228,5 +233,109 @@ class DeletionPlannerTest {
         }
         assertThat(original.attempts()).as("the original is unchanged").isZero();
         assertThat(original.reason()).isEqualTo(Optional.empty());
+    }
+
+    // ---- two stages and the in-use guard ----------------------------------------------------------
+
+    private static final Instant DELETE_DAY = NOW.plus(Duration.ofDays(4));
+
+    /** A two-stage pending deletion: deactivated now, deleted four days later. */
+    private static RotationRecord awaitingDeactivation() {
+        return RotationRecord.intent(USER, OLD, EmailAddress.of("alice@example.com"), STARTED)
+                .scheduled(NEW, Optional.of(NOW.minus(Duration.ofMinutes(1))), DELETE_DAY);
+    }
+
+    private static KeyUse usedAt(Instant at) {
+        return new KeyUse(at, "s3", "eu-west-1");
+    }
+
+    @Test
+    void aTwoStageRecordAtItsFirstDate_deactivatesTheKey_andWaitsForTheDeletionDate() {
+        DeletionDecision decision = decide(awaitingDeactivation(), key(OLD, KeyStatus.ACTIVE), key(NEW, KeyStatus.ACTIVE));
+
+        assertThat(decision).isInstanceOf(Deactivate.class);
+        RotationRecord next = ((Deactivate) decision).next();
+        assertThat(next.state()).isEqualTo(RecordState.PENDING_DELETION);
+        assertThat(next.deleteOn()).contains(DELETE_DAY);
+        assertThat(next.awaitsDeactivation()).isFalse();
+        assertThat(next.checkedAt()).contains(NOW);
+    }
+
+    @Test
+    void aTwoStageRecord_neverDeactivatesTheOnlyActiveKey() {
+        assertThat(parked(decide(awaitingDeactivation(), key(OLD, KeyStatus.ACTIVE), key(NEW, KeyStatus.INACTIVE)))
+                .reason()).contains("inactive");
+        assertThat(parked(decide(awaitingDeactivation(), key(OLD, KeyStatus.ACTIVE))).reason()).contains("only key");
+    }
+
+    @Test
+    void anInactiveOldKey_isDeleted_whileTheDeliveredKeyIsActive() {
+        RotationRecord deactivated = awaitingDeactivation().deactivated(NOW.minus(Duration.ofDays(4)));
+
+        assertThat(decide(deactivated, key(OLD, KeyStatus.INACTIVE), key(NEW, KeyStatus.ACTIVE)))
+                .isEqualTo(new Delete(deactivated));
+    }
+
+    @Test
+    void aKeyUsedOnlyBeforeTheDelivery_goesAhead() {
+        Delete delete = new Delete(pending(0));
+
+        assertThat(planner.guard(delete, Optional.of(usedAt(STARTED.minusSeconds(60))), NOW)).isEqualTo(delete);
+        assertThat(planner.guard(delete, Optional.empty(), NOW)).isEqualTo(delete);
+    }
+
+    @Test
+    void aKeyUsedAfterTheDelivery_isPostponed_andALaterDeletionDateMovesByAsMuch() {
+        RotationRecord record = awaitingDeactivation();
+        DeletionDecision step = decide(record, key(OLD, KeyStatus.ACTIVE), key(NEW, KeyStatus.ACTIVE));
+
+        DeletionDecision decision = planner.guard(step, Optional.of(usedAt(NOW.minus(Duration.ofHours(2)))), NOW);
+
+        assertThat(decision).isInstanceOf(Postpone.class);
+        Postpone postpone = (Postpone) decision;
+        assertThat(postpone.step()).isEqualTo("deactivation");
+        assertThat(postpone.postponementsLeft()).isEqualTo(1);
+        assertThat(postpone.postponed().deleteOn()).contains(NOW.plus(Duration.ofDays(3)));
+        assertThat(postpone.postponed().finalDeleteOn()).contains(DELETE_DAY.plus(Duration.ofDays(3))
+                .plus(Duration.ofMinutes(1)));
+        assertThat(postpone.postponed().postponements()).isEqualTo(1);
+        assertThat(postpone.postponed().reason().orElseThrow()).contains("s3", "eu-west-1", "postponed");
+    }
+
+    @Test
+    void afterTheLastPostponement_theStepGoesAhead_sayingTheKeyWasUsed() {
+        RotationRecord twice = pending(0).postponedTo(NOW.minus(Duration.ofDays(3)), NOW.minus(Duration.ofDays(6)), "x")
+                .postponedTo(NOW, NOW.minus(Duration.ofDays(3)), "y");
+        KeyUse use = usedAt(NOW.minus(Duration.ofHours(1)));
+
+        assertThat(planner.guard(new Delete(twice), Optional.of(use), NOW)).isEqualTo(new Delete(twice, Optional.of(use)));
+    }
+
+    @Test
+    void afterTheLastPostponement_withHold_theKeyIsKeptForAPerson() {
+        var holding = new DeletionPlanner(RETRY_AFTER, 3, new InUseGuard(Duration.ofDays(3), 0, InUsePolicy.HOLD));
+
+        Park park = parked(holding.guard(new Delete(pending(0)), Optional.of(usedAt(NOW.minusSeconds(60))), NOW));
+
+        assertThat(park.reason()).contains("IN_USE_POLICY is hold", "s3");
+    }
+
+    @Test
+    void aUseAlreadyAnsweredByAPostponement_doesNotPostponeAgain() {
+        RotationRecord postponed = pending(0).postponedTo(NOW, NOW.minus(Duration.ofDays(3)), "used");
+
+        assertThat(planner.guard(new Delete(postponed), Optional.of(usedAt(NOW.minus(Duration.ofDays(4)))), NOW))
+                .isEqualTo(new Delete(postponed));
+    }
+
+    @Test
+    void aKeyReactivatedAndUsedDuringTheGrace_isPostponedAtItsDeletion() {
+        RotationRecord deactivated = awaitingDeactivation().deactivated(NOW.minus(Duration.ofDays(4)));
+
+        DeletionDecision decision = planner.guard(new Delete(deactivated),
+                Optional.of(usedAt(NOW.minus(Duration.ofDays(1)))), NOW);
+
+        assertThat(decision).isInstanceOf(Postpone.class);
+        assertThat(((Postpone) decision).step()).isEqualTo("deletion");
     }
 }

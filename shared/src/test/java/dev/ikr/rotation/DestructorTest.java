@@ -9,7 +9,10 @@ import dev.ikr.domain.AccessKey;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.EncryptionKey;
 import dev.ikr.domain.IamUser;
+import dev.ikr.domain.InUseGuard;
+import dev.ikr.domain.InUsePolicy;
 import dev.ikr.domain.IssuedAccessKey;
+import dev.ikr.domain.KeyUse;
 import dev.ikr.domain.KeyStatus;
 import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.MailMessage;
@@ -658,6 +661,118 @@ class DestructorTest extends InMemoryAccountTest {
         }
     }
 
+    // ---- two stages and the in-use guard ---------------------------------------------------------
+
+    private static final Instant DELETE_DAY = NOW.plus(Duration.ofDays(3));
+
+    private static RotationRecord awaitingDeactivation(String user) {
+        return pending(user).scheduled(newKey(user), Optional.of(NOW.minus(Duration.ofMinutes(1))), DELETE_DAY);
+    }
+
+    private Destructor guarded(InUseGuard guard) {
+        return new Destructor(directory, table, secretStore, AUTHENTICATOR, mailer, new MessageRenderer(),
+                new Destructor.Options(true, RETRY_AFTER, MAX_ATTEMPTS, 4, Optional.empty(), guard), clock);
+    }
+
+    @Test
+    void theFirstStage_deactivatesTheOldKey_tellsTheOwnerHowToUndoIt_andWritesTheRecordBackWithTheDeletionDate() {
+        rotated(ALICE);
+
+        DeletionOutcome outcome = processOne(expired("e1", awaitingDeactivation(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.DEACTIVATED);
+        assertThat(directory.keyIds(ALICE)).containsExactly(OLD, NEW);
+        assertThat(directory.statusOf(ALICE, OLD)).contains(KeyStatus.INACTIVE);
+        RotationRecord back = table.find(ALICE, OLD).orElseThrow();
+        assertThat(back.deleteOn()).contains(DELETE_DAY);
+        assertThat(back.awaitsDeactivation()).isFalse();
+        assertThat(secretStore.stored()).containsKey(ALICE);
+        assertThat(onlyMailTo(ALICE_MAIL).text()).contains("deactivated", "aws iam update-access-key --user-name "
+                + ALICE + " --access-key-id " + OLD + " --status Active", MessageRenderer.mailDate(DELETE_DAY));
+    }
+
+    @Test
+    void theSecondStage_deletesTheInactiveOldKey_andOnlyThen_itsDecryptionKey() {
+        rotated(ALICE);
+        directory.status(ALICE, OLD, KeyStatus.INACTIVE);
+
+        DeletionOutcome outcome = processOne(expired("e1", awaitingDeactivation(ALICE).deactivated(NOW)));
+
+        assertThat(outcome.result()).isEqualTo(Result.DELETED);
+        assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
+        assertThat(secretStore.stored()).doesNotContainKey(ALICE);
+    }
+
+    @Test
+    void aKeyReactivatedByHand_isStillDeletedAtItsDate() {
+        rotated(ALICE);
+
+        DeletionOutcome outcome = processOne(expired("e1", awaitingDeactivation(ALICE).deactivated(NOW)));
+
+        assertThat(outcome.result()).isEqualTo(Result.DELETED);
+        assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
+    }
+
+    @Test
+    void aKeyUsedAfterTheDelivery_isPostponed_andTheOwnerToldWhereItWasUsed() {
+        rotated(ALICE);
+        directory.used(OLD, new KeyUse(NOW.minus(Duration.ofHours(3)), "sts", "eu-central-1"));
+
+        DeletionOutcome outcome = processOne(expired("e1", pending(ALICE)));
+
+        assertThat(outcome.result()).isEqualTo(Result.POSTPONED);
+        assertThat(directory.keyIds(ALICE)).containsExactly(OLD, NEW);
+        RotationRecord back = table.find(ALICE, OLD).orElseThrow();
+        assertThat(back.deleteOn()).contains(NOW.plus(Duration.ofDays(3)));
+        assertThat(back.postponements()).isEqualTo(1);
+        assertThat(onlyMailTo(ALICE_MAIL).text()).contains("Service: sts", "Region: eu-central-1",
+                MessageRenderer.mailDate(NOW.plus(Duration.ofDays(3))));
+    }
+
+    @Test
+    void withNoPostponementsAllowed_theKeyIsDeleted_andTheMailSaysItWasStillUsed() {
+        rotated(ALICE);
+        directory.used(OLD, new KeyUse(NOW.minus(Duration.ofHours(3)), "sts", "eu-central-1"));
+        journal.clear();
+
+        DeletionOutcome outcome = guarded(new InUseGuard(Duration.ofDays(3), 0, InUsePolicy.PROCEED))
+                .process(List.of(expired("e1", pending(ALICE))), ACCOUNT).getFirst();
+
+        assertThat(outcome.result()).isEqualTo(Result.DELETED);
+        assertThat(directory.keyIds(ALICE)).containsExactly(NEW);
+        assertThat(onlyMailTo(ALICE_MAIL).text()).contains("still in use", "sts", "eu-central-1");
+    }
+
+    @Test
+    void withHold_aKeyStillInUseAfterTheLastPostponement_isKeptForAPerson() {
+        rotated(ALICE);
+        directory.used(OLD, new KeyUse(NOW.minus(Duration.ofHours(3)), "sts", "eu-central-1"));
+
+        DeletionOutcome outcome = guarded(new InUseGuard(Duration.ofDays(3), 0, InUsePolicy.HOLD))
+                .process(List.of(expired("e1", pending(ALICE))), ACCOUNT).getFirst();
+
+        assertThat(outcome.result()).isEqualTo(Result.NEEDS_ATTENTION);
+        assertThat(directory.keyIds(ALICE)).containsExactly(OLD, NEW);
+        assertThat(table.find(ALICE, OLD).orElseThrow().state()).isEqualTo(RecordState.NEEDS_ATTENTION);
+    }
+
+    @Test
+    void aFailedLastUseCheck_orDeactivation_isRetriedLater_andTheKeyKept() {
+        rotated(ALICE);
+        directory.fail(InMemoryIdentityDirectory.Operation.GET_ACCESS_KEY_LAST_USED);
+
+        assertThat(processOne(expired("e1", pending(ALICE))).result()).isEqualTo(Result.REQUEUED);
+        assertThat(table.find(ALICE, OLD).orElseThrow().reason().orElseThrow()).contains("last use");
+
+        directory.heal();
+        directory.fail(InMemoryIdentityDirectory.Operation.UPDATE_ACCESS_KEY);
+        assertThat(processOne(expired("e2", awaitingDeactivation(ALICE))).result()).isEqualTo(Result.REQUEUED);
+        RotationRecord retry = table.find(ALICE, OLD).orElseThrow();
+        assertThat(retry.reason().orElseThrow()).contains("deactivating the key failed");
+        assertThat(retry.awaitsDeactivation()).isTrue();
+        assertThat(directory.statusOf(ALICE, OLD)).contains(KeyStatus.ACTIVE);
+    }
+
     /** IAM that answers {@code accessKeys} after a delay chosen per user, so users finish out of order. */
     private static final class SlowDirectory implements IdentityDirectory {
 
@@ -693,6 +808,16 @@ class DestructorTest extends InMemoryAccountTest {
         @Override
         public KeyDeletion deleteAccessKey(String user, String keyId) {
             return delegate.deleteAccessKey(user, keyId);
+        }
+
+        @Override
+        public void deactivateAccessKey(String user, String keyId) {
+            delegate.deactivateAccessKey(user, keyId);
+        }
+
+        @Override
+        public Optional<KeyUse> lastUse(String keyId) {
+            return delegate.lastUse(keyId);
         }
 
         @Override

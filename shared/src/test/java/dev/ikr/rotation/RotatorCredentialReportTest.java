@@ -207,6 +207,16 @@ class RotatorCredentialReportTest extends InMemoryAccountTest {
         }
 
         @Override
+        public void deactivateAccessKey(String user, String keyId) {
+            delegate.deactivateAccessKey(user, keyId);
+        }
+
+        @Override
+        public Optional<dev.ikr.domain.KeyUse> lastUse(String keyId) {
+            return delegate.lastUse(keyId);
+        }
+
+        @Override
         public Optional<String> accountAlias() {
             return delegate.accountAlias();
         }

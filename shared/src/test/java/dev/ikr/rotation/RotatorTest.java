@@ -209,6 +209,31 @@ class RotatorTest extends InMemoryAccountTest {
     }
 
     @Test
+    void schedulesTheDeactivationFirst_andCarriesTheDeletionDate_whenTheUserTagsTwoStages() {
+        enrol(ALICE, Map.of("IKR:EMAIL", ALICE_MAIL, "IKR:DEACTIVATE_AFTER_DAYS", "2", "IKR:DELETE_AFTER_DAYS", "7"), 90);
+
+        RunSummary summary = apply();
+
+        assertThat(outcome(summary, ALICE).action()).isEqualTo(Action.ROTATED);
+        RotationRecord scheduled = table.find(ALICE, OLD).orElseThrow();
+        assertThat(scheduled.deleteOn()).contains(NOW.plus(Duration.ofDays(2)));
+        assertThat(scheduled.finalDeleteOn()).contains(NOW.plus(Duration.ofDays(7)));
+        assertThat(mailer.sentTo(ALICE_MAIL).getFirst().text()).contains("deactivated on", "deleted on");
+    }
+
+    @Test
+    void isMisconfigured_whenTheDeactivationTagIsNotBeforeTheDeletion() {
+        enrol(ALICE, Map.of("IKR:EMAIL", ALICE_MAIL, "IKR:DEACTIVATE_AFTER_DAYS", "5"), 90);
+
+        RunSummary summary = apply();
+
+        assertThat(outcome(summary, ALICE).action()).isEqualTo(Action.MISCONFIGURED);
+        assertThat(outcome(summary, ALICE).reason()).contains("IKR:DEACTIVATE_AFTER_DAYS (5)",
+                "IKR:DELETE_AFTER_DAYS (5, from DELETE_AFTER_DAYS)");
+        assertThat(directory.keyIds(ALICE)).containsExactly(OLD);
+    }
+
+    @Test
     void leavesYoungKeysAlone() {
         enrol(ALICE, 84);
 

@@ -36,7 +36,7 @@ class PrimingTest {
     void preloadsEveryTemplateItSends() {
         assertThatCode(() -> new MessageRenderer().preloaded()).doesNotThrowAnyException();
         assertThat(MessageRenderer.TEMPLATES).containsExactly("new-key", "key-deleted", "action-needed",
-                "unverified-records", "address-changed", "key-delivered");
+                "unverified-records", "address-changed", "key-delivered", "key-deactivated", "key-in-use");
         assertThat(MessageRenderer.TEMPLATES).as("one template per kind of mail")
                 .hasSameSizeAs(dev.ikr.message.Mail.class.getPermittedSubclasses());
     }

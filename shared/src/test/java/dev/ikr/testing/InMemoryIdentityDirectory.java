@@ -6,6 +6,7 @@ import dev.ikr.domain.IamUser;
 import dev.ikr.domain.IssuedAccessKey;
 import dev.ikr.domain.KeyReport;
 import dev.ikr.domain.KeyStatus;
+import dev.ikr.domain.KeyUse;
 import dev.ikr.port.IdentityDirectory;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
 /** IAM in memory: users with tags, their keys, and the secrets it issued (so tests can look for leaks). */
 public final class InMemoryIdentityDirectory implements IdentityDirectory {
 
-    public enum Operation { CREATE_ACCESS_KEY, DELETE_ACCESS_KEY }
+    public enum Operation { CREATE_ACCESS_KEY, DELETE_ACCESS_KEY, UPDATE_ACCESS_KEY, GET_ACCESS_KEY_LAST_USED }
 
     private final Clock clock;
     private final List<String> journal;
@@ -33,6 +34,7 @@ public final class InMemoryIdentityDirectory implements IdentityDirectory {
     private final List<String> listedUsers = new ArrayList<>();
     private final Set<Operation> failing = EnumSet.noneOf(Operation.class);
     private final Set<String> refusingDeletions = new HashSet<>();
+    private final Map<String, KeyUse> lastUses = new LinkedHashMap<>();
     private Optional<Instant> creationTime = Optional.empty();
     private Optional<String> alias = Optional.empty();
     /** Unavailable unless a test asks for a report: the tests written before the report see the key list decide. */
@@ -59,6 +61,24 @@ public final class InMemoryIdentityDirectory implements IdentityDirectory {
     public synchronized InMemoryIdentityDirectory key(String user, String keyId, KeyStatus status, Instant createdAt) {
         keys.computeIfAbsent(user, name -> new ArrayList<>()).add(new AccessKey(keyId, status, createdAt));
         return this;
+    }
+
+    /** IAM reports this as the key's last use. */
+    public synchronized InMemoryIdentityDirectory used(String keyId, KeyUse use) {
+        lastUses.put(keyId, use);
+        return this;
+    }
+
+    /** The key's status now, as a person re-activating it by hand would set it. */
+    public synchronized void status(String user, String keyId, KeyStatus status) {
+        List<AccessKey> userKeys = keys.getOrDefault(user, new ArrayList<>());
+        userKeys.replaceAll(key -> key.id().equals(keyId) ? new AccessKey(key.id(), status, key.createdAt()) : key);
+    }
+
+    /** The key's status, if it exists. */
+    public synchronized Optional<KeyStatus> statusOf(String user, String keyId) {
+        return keys.getOrDefault(user, List.of()).stream().filter(key -> key.id().equals(keyId))
+                .map(key -> key.isActive() ? KeyStatus.ACTIVE : KeyStatus.INACTIVE).findFirst();
     }
 
     public synchronized void alias(String accountAlias) {
@@ -184,6 +204,23 @@ public final class InMemoryIdentityDirectory implements IdentityDirectory {
         journal.add("deleteAccessKey " + user + " " + keyId);
         boolean removed = keys.getOrDefault(user, new ArrayList<>()).removeIf(key -> key.id().equals(keyId));
         return removed ? KeyDeletion.DELETED : KeyDeletion.ALREADY_GONE;
+    }
+
+    @Override
+    public synchronized void deactivateAccessKey(String user, String keyId) {
+        if (failing.contains(Operation.UPDATE_ACCESS_KEY)) {
+            throw new IllegalStateException("IAM refused to deactivate key " + keyId + " (test)");
+        }
+        journal.add("deactivateAccessKey " + user + " " + keyId);
+        status(user, keyId, KeyStatus.INACTIVE);
+    }
+
+    @Override
+    public synchronized Optional<KeyUse> lastUse(String keyId) {
+        if (failing.contains(Operation.GET_ACCESS_KEY_LAST_USED)) {
+            throw new IllegalStateException("IAM refused to tell the last use of key " + keyId + " (test)");
+        }
+        return Optional.ofNullable(lastUses.get(keyId));
     }
 
     @Override

@@ -126,6 +126,8 @@ class FaultToleranceIT {
         /** The user's tags: the item is acted on only if the user still carries IKR:EMAIL. */
         DESTRUCTOR_GET_USER(Phase.DESTRUCTOR, "iam:GetUser"),
         DESTRUCTOR_LIST_ACCESS_KEYS(Phase.DESTRUCTOR, "iam:ListAccessKeys"),
+        /** The in-use guard: the old key's last use, before it is deleted (deactivated, in two stages). */
+        DESTRUCTOR_GET_ACCESS_KEY_LAST_USED(Phase.DESTRUCTOR, "iam:GetAccessKeyLastUsed"),
         DESTRUCTOR_DELETE_ACCESS_KEY(Phase.DESTRUCTOR, "iam:DeleteAccessKey"),
         /** Which rotation the decryption key belongs to, before it is deleted. */
         DESTRUCTOR_GET_PARAMETER_HISTORY(Phase.DESTRUCTOR, "ssm:GetParameterHistory"),

@@ -10,7 +10,9 @@ import dev.ikr.config.DestructorConfig;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.crypto.Fernet;
 import dev.ikr.destructor.DestructorHandler;
+import dev.ikr.aws.RotationTableItems;
 import dev.ikr.domain.EncryptionKey;
+import dev.ikr.domain.RotationRecord;
 import dev.ikr.local.LocalContext;
 import dev.ikr.rotator.RotatorHandler;
 import dev.ikr.testbed.FaultInjector;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +39,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.iam.model.DeleteAccessKeyRequest;
 
 /**
@@ -266,7 +275,106 @@ class KeyLifecycleIT {
         assertThat(logs.all()).contains("\"eventId\":\"bad\"").contains("no old image");
     }
 
+    @Test
+    void twoStages_deactivateTheOldKeyFirst_aKeyReactivatedByHandIsStillDeletedAtItsDate() {
+        String oldKey = rotatedUser("grace", Map.of("DEACTIVATE_AFTER_DAYS", "2"));
+        String newKey = otherKey("grace", oldKey);
+        assertThat(account.sentMailsTo("grace@example.com").getFirst().body()).contains("deactivated on");
+
+        Map<String, Object> first = expire(rotatedAt.plus(Duration.ofDays(3)), Map.of());
+
+        assertThat(expired(first)).singleElement().satisfies(entry -> assertThat(entry)
+                .containsEntry("keyDeleted", false).containsEntry("keyActive", false)
+                .containsEntry("recordState", "pending_deletion"));
+        assertThat(account.keyIds("grace")).containsExactlyInAnyOrder(oldKey, newKey);
+        var back = account.item("grace", oldKey).orElseThrow();
+        assertThat(Long.parseLong(back.get("delete_on").n()))
+                .isBetween(rotatedAt.plus(Duration.ofDays(5)).getEpochSecond() - 60,
+                        rotatedAt.plus(Duration.ofDays(5)).getEpochSecond());
+        assertThat(back).containsKeys("mac", "mac_key", "checked_at").doesNotContainKey("final_delete_on");
+        var mails = account.sentMailsTo("grace@example.com");
+        assertThat(mails).hasSize(2);
+        assertThat(mails.get(1).subject()).contains("deactivated");
+        assertThat(mails.get(1).body()).contains("aws iam update-access-key --user-name grace --access-key-id "
+                + oldKey + " --status Active");
+
+        account.aws().iam().updateAccessKey(request -> request.userName("grace").accessKeyId(oldKey)
+                .status(software.amazon.awssdk.services.iam.model.StatusType.ACTIVE));
+        expire(afterDeletionDate, Map.of());
+
+        assertThat(account.keyIds("grace")).containsExactly(newKey);
+        assertThat(account.rotationItems()).isEmpty();
+    }
+
+    @Test
+    void aKeyUsedAfterTheDelivery_isPostponedWithAMailNamingTheServiceAndRegion_thenHeldAfterTheMaximum() {
+        Instant now = Instant.now();
+        AccessKey oldKey = rotatedWithSecret("mallory", now);
+        useKey(oldKey);
+        Map<String, String> holdAfterOne = Map.of("MAX_POSTPONEMENTS", "1", "IN_USE_POLICY", "hold");
+
+        Map<String, Object> first = expire(now.minus(Duration.ofSeconds(30)), holdAfterOne);
+
+        assertThat(expired(first)).singleElement().satisfies(entry -> assertThat(entry)
+                .containsEntry("keyDeleted", false).containsEntry("recordState", "pending_deletion"));
+        assertThat(account.sentMailsTo("mallory@example.com")).last().satisfies(mail -> {
+            assertThat(mail.subject()).contains("still in use");
+            assertThat(mail.body()).containsPattern("Service: \\S+").containsPattern("Region: \\S+")
+                    .contains("Postponed to: " + dev.ikr.message.MessageRenderer.mailDate(
+                            now.minus(Duration.ofSeconds(30)).plus(Duration.ofDays(3))));
+        });
+
+        useKey(oldKey);
+        Map<String, Object> second = expire(now.plus(Duration.ofDays(4)), holdAfterOne);
+
+        assertThat(expired(second)).singleElement().satisfies(entry -> assertThat(entry)
+                .containsEntry("keyDeleted", false).containsEntry("recordState", "needs_attention"));
+        assertThat(account.keyIds("mallory")).contains(oldKey.accessKeyId());
+    }
+
+    @Test
+    void aKeyUsedAfterTheDelivery_isDeletedAllTheSame_whenPostponementsAreOff_andTheMailSaysWhereItWasUsed() {
+        Instant now = Instant.now();
+        AccessKey oldKey = rotatedWithSecret("niaj", now);
+        useKey(oldKey);
+
+        expire(now.minus(Duration.ofSeconds(30)), Map.of("MAX_POSTPONEMENTS", "0"));
+
+        assertThat(account.keyIds("niaj")).hasSize(1).doesNotContain(oldKey.accessKeyId());
+        assertThat(account.sentMailsTo("niaj@example.com")).last().satisfies(mail ->
+                assertThat(mail.body()).contains("still in use", oldKey.accessKeyId()));
+    }
+
     // --- helpers ---------------------------------------------------------------------------------
+
+    /**
+     * A tagged user whose only key, returned with its secret, is rotated; its pending deletion is then sealed again as
+     * if the rotation had started an hour before {@code now} and were due a minute before it, so that a use of the key
+     * now (moto records real times) comes after the delivery.
+     */
+    private AccessKey rotatedWithSecret(String user, Instant now) {
+        account.createUser(user, Map.of("IKR:EMAIL", user + "@example.com"));
+        AccessKey key = account.aws().iam().createAccessKey(request -> request.userName(user)).accessKey();
+        new RotatorHandler(RotatorConfig.from(env(Map.of())), clients, clockAt(rotatedAt))
+                .handleRequest(Map.of(), context());
+        assertThat(account.keyIds(user)).hasSize(2);
+        RotationRecord scheduled = RotationTableItems.toRecord(account.item(user, key.accessKeyId()).orElseThrow());
+        account.putSealed(new RotationRecord(user, key.accessKeyId(), scheduled.email(), scheduled.state(),
+                scheduled.newKeyId(), Optional.of(now.minus(Duration.ofMinutes(1))), now.minus(Duration.ofHours(1)), 0,
+                Optional.empty()));
+        return key;
+    }
+
+    /** One request signed with {@code key}: IAM (moto) records it as the key's last use. */
+    private static void useKey(AccessKey key) {
+        try (IamClient iam = IamClient.builder().endpointOverride(Moto.shared().endpoint())
+                .region(Region.of(Moto.REGION)).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey())))
+                .build()) {
+            iam.listUsers();
+        }
+    }
 
     private String rotatedUser(String user) {
         return rotatedUser(user, Map.of());

@@ -188,18 +188,19 @@ class TerraformModuleIT {
         assertThat(rotator.path("handler").asText()).isEqualTo("dev.ikr.rotator.RotatorHandler::handleRequest");
         assertThat(rotator.path("role").asText()).isEqualTo(output("key_creator_role_arn"));
         assertThat(rotator.path("publish").asBoolean()).isTrue();
-        assertThat(environment(rotator)).isEqualTo(Map.ofEntries(
-                Map.entry("IAM_KEY_ROTATOR_TABLE", "iam-key-rotator"),
-                Map.entry("ENCRYPT_KEY_PAIR", "true"),
-                Map.entry("MAX_CONCURRENCY", "4"),
-                Map.entry("MAIL_CLIENT", "ses"),
-                Map.entry("MAIL_FROM", "ikr@example.com"),
-                Map.entry("METRICS_NAMESPACE", "IKR"),
-                Map.entry("ROTATE_AFTER_DAYS", "85"),
-                Map.entry("DELETE_AFTER_DAYS", "5"),
-                Map.entry("ALLOWED_EMAIL_DOMAINS", ".example.com"),
-                Map.entry("RECORD_KMS_KEY_ID", output("record_kms_key_arn")),
-                Map.entry("ADMIN_EMAIL", "ikr-admins@example.com")));
+        Map<String, String> shared = Map.of(
+                "IAM_KEY_ROTATOR_TABLE", "iam-key-rotator",
+                "ENCRYPT_KEY_PAIR", "true",
+                "MAX_CONCURRENCY", "4",
+                "MAIL_CLIENT", "ses",
+                "MAIL_FROM", "ikr@example.com",
+                "METRICS_NAMESPACE", "IKR",
+                "RECORD_KMS_KEY_ID", output("record_kms_key_arn"),
+                "ADMIN_EMAIL", "ikr-admins@example.com");
+        assertThat(environment(rotator)).isEqualTo(merged(shared, Map.of(
+                "ROTATE_AFTER_DAYS", "85",
+                "DELETE_AFTER_DAYS", "5",
+                "ALLOWED_EMAIL_DOMAINS", ".example.com")));
 
         assertThat(destructor.path("function_name").asText()).isEqualTo(output("key_destructor_function_name"))
                 .isEqualTo("iam-key-destructor");
@@ -207,17 +208,12 @@ class TerraformModuleIT {
         assertThat(destructor.path("handler").asText())
                 .isEqualTo("dev.ikr.destructor.DestructorHandler::handleRequest");
         assertThat(destructor.path("role").asText()).isEqualTo(output("key_destructor_role_arn"));
-        assertThat(environment(destructor)).isEqualTo(Map.of(
-                "IAM_KEY_ROTATOR_TABLE", "iam-key-rotator",
-                "ENCRYPT_KEY_PAIR", "true",
-                "MAX_CONCURRENCY", "4",
-                "MAIL_CLIENT", "ses",
-                "MAIL_FROM", "ikr@example.com",
-                "METRICS_NAMESPACE", "IKR",
+        assertThat(environment(destructor)).isEqualTo(merged(shared, Map.of(
                 "RETRY_AFTER_MINS", "5",
                 "MAX_DELETE_ATTEMPTS", "10",
-                "RECORD_KMS_KEY_ID", output("record_kms_key_arn"),
-                "ADMIN_EMAIL", "ikr-admins@example.com"));
+                "IN_USE_POSTPONE_DAYS", "3",
+                "MAX_POSTPONEMENTS", "2",
+                "IN_USE_POLICY", "proceed")));
 
         JsonNode rotatorAlias = resource("aws_lambda_alias", "this", "rotator");
         assertThat(rotatorAlias.path("arn").asText()).isEqualTo(output("key_creator_alias_arn"));
@@ -410,7 +406,8 @@ class TerraformModuleIT {
 
             for (JsonNode statement : statements.values()) {
                 List<String> actions = texts(statement.path("Action"));
-                if (actions.contains("iam:CreateAccessKey") || actions.contains("iam:DeleteAccessKey")) {
+                if (actions.contains("iam:CreateAccessKey") || actions.contains("iam:DeleteAccessKey")
+                        || actions.contains("iam:UpdateAccessKey")) {
                     assertThat(statement.path("Condition")).as("%s: %s", role, statement).isEqualTo(json(ownerTagged));
                 }
             }
@@ -428,6 +425,9 @@ class TerraformModuleIT {
         assertThat(texts(bySid(policy("iam-key-destructor", "iam-key-destructor-policy"))
                 .get("DeleteOldAccessKeysOfTaggedUsers").path("Action")))
                 .containsExactly("iam:DeleteAccessKey");
+        assertThat(texts(bySid(policy("iam-key-destructor", "iam-key-destructor-policy"))
+                .get("DeactivateOldAccessKeysOfTaggedUsers").path("Action")))
+                .containsExactly("iam:UpdateAccessKey");
     }
 
     @Test
@@ -440,11 +440,14 @@ class TerraformModuleIT {
             var rotatorCode = new AwsClients(List.of(faults));
             var destructorCode = new AwsClients(List.of(faults));
             setup.ses().verifyEmailIdentity(request -> request.emailAddress("ikr@example.com"));
-            for (String user : List.of("alice", "bob", "carol")) {
+            for (String user : List.of("alice", "bob", "carol", "dave")) {
                 setup.iam().createUser(request -> request.userName(user)
                         .tags(tag -> tag.key("IKR:EMAIL").value(user + "@example.com")));
                 setup.iam().createAccessKey(request -> request.userName(user));
             }
+            // dave: two stages, so the destructor deactivates his old key (UpdateAccessKey)
+            setup.iam().tagUser(request -> request.userName("dave")
+                    .tags(tag -> tag.key("IKR:DEACTIVATE_AFTER_DAYS").value("2")));
             Map<String, String> env = Map.of("IAM_KEY_ROTATOR_TABLE", output("table_name"),
                     "MAIL_FROM", "ikr@example.com", "ACCOUNT_ID", Moto.ACCOUNT_ID,
                     "RECORD_KMS_KEY_ID", output("record_kms_key_arn"));
@@ -469,7 +472,7 @@ class TerraformModuleIT {
             var destructor = new DestructorHandler(DestructorConfig.from(env), destructorCode, clockAt(expiresAt));
             Map<String, Object> expired = new Expiry(setup, output("table_name")).run(expiresAt, destructor, context());
             assertThat(expired.get("expired").toString()).contains("user=alice").contains("keyDeleted=true")
-                    .contains("user=carol");
+                    .contains("user=carol").contains("user=dave");
             assertThat(setup.iam().listAccessKeys(request -> request.userName("alice")).accessKeyMetadata()).hasSize(1);
 
             Set<String> rotatorCalls = rotatorCode.callCounter().snapshot().keySet();
@@ -647,6 +650,12 @@ class TerraformModuleIT {
             statements.put(statement.path("Sid").asText(), statement);
         }
         return statements;
+    }
+
+    private static Map<String, String> merged(Map<String, String> shared, Map<String, String> own) {
+        var merged = new java.util.HashMap<>(shared);
+        merged.putAll(own);
+        return merged;
     }
 
     private static Set<String> actions(JsonNode policy) {
