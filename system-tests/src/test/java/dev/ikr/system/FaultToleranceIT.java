@@ -56,6 +56,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -89,6 +90,8 @@ class FaultToleranceIT {
     private static final List<String> DUE_USERS = List.of("alice", "bob");
     /** Rotated ten days before the run: its old key's deletion is due, for the destructor's path. */
     private static final String DELETION_DUE_USER = "carol";
+    /** Rotated with the due users, in two stages: its old key is deactivated before it is deleted. */
+    private static final String TWO_STAGE_USER = "dora";
     private static final int MAX_DELETE_ATTEMPTS = DestructorConfig.DEFAULT_MAX_DELETE_ATTEMPTS;
 
     /** Which function makes a call. */
@@ -301,6 +304,36 @@ class FaultToleranceIT {
         assertThat(proxy.exchanges()).extracting(Exchange::operation)
                 .as("the proxy names the calls as the counter does")
                 .containsExactlyInAnyOrderElementsOf(counted(steady.callCounter().snapshot()));
+    }
+
+    /**
+     * The deactivation of a two-stage rotation ({@code IKR:DEACTIVATE_AFTER_DAYS}) failing in each way: the matrix's
+     * own users are single-stage, so {@code iam:UpdateAccessKey} has its cases here, with a user rotated in two
+     * stages beside them.
+     */
+    @ParameterizedTest(name = "iam:UpdateAccessKey {0}")
+    @EnumSource(Fault.class)
+    void aDeactivationThatFails_isFinishedLater_andEveryUserKeepsADeliveredWorkingKey(Fault fault) {
+        seedAccount();
+        account.createUser(TWO_STAGE_USER, Map.of("IKR:EMAIL", TWO_STAGE_USER + "@example.com",
+                "IKR:DEACTIVATE_AFTER_DAYS", "2"));
+        originalKeys.put(TWO_STAGE_USER, account.createKey(TWO_STAGE_USER));
+        rotate(runAt, steady);
+
+        proxy.fail("iam:UpdateAccessKey", body -> true, fault);
+        List<String> askedBack;
+        try {
+            askedBack = expire(runAt.plus(Duration.ofDays(3)), faulty);
+        } finally {
+            proxy.heal();
+        }
+        expireWithoutFaults(askedBack);
+
+        assertThat(proxy.exchanges()).as("the case made iam:UpdateAccessKey fail")
+                .anyMatch(exchange -> exchange.operation().equals("iam:UpdateAccessKey") && exchange.fault().isPresent());
+        assertThat(account.keyIds(TWO_STAGE_USER)).as("the old key went in the end")
+                .doesNotContain(originalKeys.get(TWO_STAGE_USER));
+        assertInvariants();
     }
 
     @ParameterizedTest(name = "reply lost on {0} attempt(s)")
