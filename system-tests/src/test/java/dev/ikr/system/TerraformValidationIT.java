@@ -96,6 +96,8 @@ class TerraformValidationIT {
     static Stream<Arguments> refusedInputs() {
         String longDomain = String.join(".", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(63));
         return Stream.of(
+                refused("deactivation not before the deletion", "deactivate_after_days = 5\ndelete_after_days = 5",
+                        "deactivate_after_days (5) must be smaller than delete_after_days (5)"),
                 refused("cron with * in both day fields", "cron_expression = \"0 12 * * * *\"",
                         "cron_expression must have ? in exactly one of day-of-month (third field) and day-of-week"),
                 refused("cron with ? in both day fields", "cron_expression = \"0 12 ? * ? *\"",
@@ -216,8 +218,8 @@ class TerraformValidationIT {
 
     /**
      * The refused inputs, planned in rounds: Terraform checks every input variable before it plans and reports every
-     * refusal at once, so inputs of different variables share one plan; a precondition (any case that picks a mailer)
-     * is only checked once the variables pass, so each such case is planned alone.
+     * refusal at once, so inputs of different variables share one plan; a precondition (any case that picks a mailer,
+     * or sets deactivate_after_days) is only checked once the variables pass, so each such case is planned alone.
      */
     private static final Rounds ROUNDS = Rounds.of(refusedInputs().map(Arguments::get).toList());
 
@@ -250,9 +252,11 @@ class TerraformValidationIT {
                 while (matcher.find()) {
                     assigned.add(matcher.group(1));
                 }
-                boolean alone = assigned.contains("mail_client");
+                // preconditions: a mailer's own settings, and the deactivation before the deletion
+                boolean alone = assigned.contains("mail_client") || assigned.contains("deactivate_after_days");
                 int round = alone ? -1 : java.util.stream.IntStream.range(0, rounds.size())
-                        .filter(i -> !names.get(i).contains("mail_client") && rounds.get(i).size() < MOST_PER_ROUND)
+                        .filter(i -> !names.get(i).contains("mail_client")
+                                && !names.get(i).contains("deactivate_after_days") && rounds.get(i).size() < MOST_PER_ROUND)
                         .filter(i -> java.util.Collections.disjoint(names.get(i), assigned))
                         .findFirst().orElse(-1);
                 if (round < 0) {
