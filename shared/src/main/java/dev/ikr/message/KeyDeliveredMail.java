@@ -13,16 +13,25 @@ import java.util.Optional;
  *
  * @param replacedKeyId the undelivered key of an interrupted run that this delivery replaces (it was deleted)
  * @param instructions the user's own lines, from the {@code IKR:INSTRUCTION_*} tags, in order
+ * @param deactivateOn in two stages: when the old key is deactivated, before its deletion at {@code deleteOn}
  */
 public record KeyDeliveredMail(EmailAddress to, MailAccount account, String user, DeliveryTarget target,
-        String newKeyId, String oldKeyId, Instant deleteOn, Optional<String> replacedKeyId, List<String> instructions)
-        implements Mail {
+        String newKeyId, String oldKeyId, Instant deleteOn, Optional<String> replacedKeyId, List<String> instructions,
+        Optional<Instant> deactivateOn) implements Mail {
 
     public KeyDeliveredMail {
         NewKeyMail.requireNewKey(to, account, user, newKeyId, oldKeyId, deleteOn);
         Objects.requireNonNull(target, "target");
         replacedKeyId = replacedKeyId == null ? Optional.empty() : replacedKeyId;
         instructions = instructions == null ? List.of() : List.copyOf(instructions);
+        deactivateOn = deactivateOn == null ? Optional.empty() : deactivateOn;
+    }
+
+    /** A single stage: the old key works until it is deleted. */
+    public KeyDeliveredMail(EmailAddress to, MailAccount account, String user, DeliveryTarget target,
+            String newKeyId, String oldKeyId, Instant deleteOn, Optional<String> replacedKeyId,
+            List<String> instructions) {
+        this(to, account, user, target, newKeyId, oldKeyId, deleteOn, replacedKeyId, instructions, Optional.empty());
     }
 
     /** What the target is, in words: "the Secrets Manager secret", "the SSM parameter", "the Lambda function". */

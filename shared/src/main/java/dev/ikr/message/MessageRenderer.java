@@ -85,6 +85,7 @@ public final class MessageRenderer {
                 values.put("newKeyId", delivered.newKeyId());
                 values.put("oldKeyId", delivered.oldKeyId());
                 values.put("deleteOn", MAIL_DATE.format(delivered.deleteOn()));
+                delivered.deactivateOn().ifPresent(at -> values.put("deactivateOn", MAIL_DATE.format(at)));
                 values.put("instructions", delivered.instructions());
                 delivered.replacedKeyId().ifPresent(id -> values.put("replacedKeyId", id));
                 yield "key-delivered";

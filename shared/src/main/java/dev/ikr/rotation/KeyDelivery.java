@@ -72,7 +72,7 @@ final class KeyDelivery {
         targets.deliver(target, new KeyHandover(user, newKey, oldKeyId, deleteOn));
         return "new key delivered to " + target.label() + tellOwner(user, settings, target, new KeyDeliveredMail(
                 settings.email(), account, user, target, newKey.id(), oldKeyId, deleteOn, replacedKeyId,
-                settings.instructions()));
+                settings.instructions(), deactivateOn));
     }
 
     /**

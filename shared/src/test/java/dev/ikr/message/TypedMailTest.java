@@ -110,6 +110,17 @@ class TypedMailTest {
     }
 
     @Test
+    void aTwoStageKeyDeliveredMail_showsBothDates() {
+        var target = dev.ikr.domain.DeliveryTarget.parse("ssm:/ikr/keys/alice");
+        String text = renderer.render(new KeyDeliveredMail(ALICE, ACCOUNT, "alice", target, NEW, OLD, DELETE_ON,
+                Optional.empty(), List.of(), Optional.of(DELETE_ON.minus(java.time.Duration.ofDays(3))))).text();
+
+        assertThat(text).contains("deactivated on 2026-11-28 12:00 UTC and deleted on 2026-12-01 12:00 UTC",
+                "(deactivated on 2026-11-28 12:00 UTC, deleted on 2026-12-01 12:00 UTC)", "can be re-activated")
+                .doesNotContain("gAAAAA");
+    }
+
+    @Test
     void theAddressChangeNotice_ofAUserWithADeliveryTarget_saysTheKeyWentToTheTarget() {
         var target = dev.ikr.domain.DeliveryTarget.parse("secretsmanager:ikr/alice");
         String mailed = renderer.render(new AddressChangedMail(ALICE, ACCOUNT, "alice",
