@@ -119,6 +119,11 @@ public final class Adoption {
                     + " would leave it without one");
         }
         AccessKey newKey = others.getFirst();
+        AccessKey oldKey = keys.stream().filter(key -> key.id().equals(found.oldKeyId())).findFirst().orElseThrow();
+        if (!oldKey.createdAt().isBefore(newKey.createdAt())) {
+            return refused(item, "its key " + found.oldKeyId() + " is newer than the user's other key " + newKey.id()
+                    + ": a rotation replaces an older key with a newer one, so this item did not come from one");
+        }
         var adopted = new RotationRecord(found.user(), found.oldKeyId(), settings.email().value(),
                 RecordState.PENDING_DELETION, Optional.of(newKey.id()), found.deleteOn(), newKey.createdAt(), 0,
                 Optional.empty());

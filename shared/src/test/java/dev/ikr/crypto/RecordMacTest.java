@@ -74,4 +74,28 @@ class RecordMacTest {
         assertThatThrownBy(() -> RecordMac.compute(new byte[16], SCOPE, PENDING))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void coversTheGracePeriodFields_addedOrRemovedOrChanged() {
+        var twoStage = new RotationRecord("alice", PENDING.oldKeyId(), PENDING.email(), PENDING.state(),
+                PENDING.newKeyId(), PENDING.deleteOn(), STARTED, 0, Optional.empty(),
+                Optional.of(STARTED.plusSeconds(86_400 * 8)), 1, Optional.of(STARTED.plusSeconds(3_600)));
+        byte[] singleStageMac = RecordMac.compute(KEY, SCOPE, PENDING);
+        byte[] twoStageMac = RecordMac.compute(KEY, SCOPE, twoStage);
+
+        assertThat(RecordMac.matches(KEY, SCOPE, twoStage, singleStageMac)).as("a deletion date added").isFalse();
+        assertThat(RecordMac.matches(KEY, SCOPE, PENDING, twoStageMac)).as("the deletion date removed").isFalse();
+        List<RotationRecord> changed = List.of(
+                new RotationRecord("alice", PENDING.oldKeyId(), PENDING.email(), PENDING.state(), PENDING.newKeyId(),
+                        PENDING.deleteOn(), STARTED, 0, Optional.empty(), Optional.of(STARTED.plusSeconds(86_400 * 7)), 1,
+                        twoStage.checkedAt()),
+                new RotationRecord("alice", PENDING.oldKeyId(), PENDING.email(), PENDING.state(), PENDING.newKeyId(),
+                        PENDING.deleteOn(), STARTED, 0, Optional.empty(), twoStage.finalDeleteOn(), 0,
+                        twoStage.checkedAt()),
+                new RotationRecord("alice", PENDING.oldKeyId(), PENDING.email(), PENDING.state(), PENDING.newKeyId(),
+                        PENDING.deleteOn(), STARTED, 0, Optional.empty(), twoStage.finalDeleteOn(), 1,
+                        Optional.of(STARTED)));
+        assertThat(changed).allSatisfy(record -> assertThat(RecordMac.matches(KEY, SCOPE, record, twoStageMac))
+                .as("%s", record).isFalse());
+    }
 }

@@ -96,4 +96,18 @@ class AdoptionTest extends InMemoryAccountTest {
         assertThat(table.records()).isEmpty();
         assertThat(directory.keyIds("inactive")).hasSize(2);
     }
+
+    @Test
+    void refusesAnItemNamingTheUsersNewerKey_theOneAForgerWouldWantDeleted() {
+        twoKeys("alice", Map.of("IKR:EMAIL", "alice@example.com"), KeyStatus.ACTIVE);
+        originalItem("alice", "AKIANEWALICE");
+
+        Adoption.Report report = adopt(false);
+
+        assertThat(report.results()).singleElement().satisfies(result -> {
+            assertThat(result.adopted()).isFalse();
+            assertThat(result.reason()).contains("is newer than the user's other key AKIAOLDALICE");
+        });
+        assertThat(table.records()).isEmpty();
+    }
 }
