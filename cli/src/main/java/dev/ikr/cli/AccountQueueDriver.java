@@ -43,6 +43,11 @@ public final class AccountQueueDriver {
 
     /** One batch the handler was given: the bodies, and those it asked to get again. */
     public record Delivery(List<String> bodies, List<String> retried) {
+
+        public Delivery {
+            bodies = List.copyOf(bodies);
+            retried = List.copyOf(retried);
+        }
     }
 
     /**

@@ -29,7 +29,9 @@ import org.crac.Resource;
  * function's ARN, runs the {@link Rotator} and returns its summary; when a user failed it ends in
  * error, carrying the same summary. Either way, and when the run itself throws, it writes the run's
  * metrics ({@link FunctionMetrics}) first. Invoked by a person with {@code {"action": "adopt", "dryRun": true|false}},
- * it adopts the original project's table items instead ({@link Adoption}): only its role may seal items.
+ * it adopts the original project's table items instead ({@link Adoption}): only its role may seal items. With
+ * {@code ACCOUNTS} other than {@code self}, the scheduled run only sends one message per account to the queue
+ * ({@link AccountDispatch}); {@link AccountWorkerHandler} rotates each account.
  */
 public final class RotatorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>>, Resource {
 
