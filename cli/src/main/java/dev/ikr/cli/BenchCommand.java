@@ -32,8 +32,12 @@ import software.amazon.awssdk.services.iam.model.Tag;
         description = "Benchmark against a local moto: for each account size N (T = N/10 tagged users, R = T/10 due),"
                 + " seed the account, run the original project's read pattern (ListUsers, ListUserTags for every"
                 + " user, ListAccessKeys for every tagged user) and a real IKR rotation, and print AWS calls and"
-                + " wall time side by side, the peak heap, the Lambda jars' sizes and each function's cold start.",
-        footer = {"", "Example:", "  IKR_JAVA_OPTS=-Xmx256m scripts/ikr bench --sizes 100,1000,5000"})
+                + " wall time side by side, the peak heap, the Lambda jars' sizes and each function's cold start."
+                + " With --accounts K: K member accounts of N users each, rotated walking the accounts one after the"
+                + " other and fanned out on an SQS queue to --concurrency workers; each account's AWS calls and time"
+                + " in both, the totals, and the per-account budget.",
+        footer = {"", "Examples:", "  IKR_JAVA_OPTS=-Xmx256m scripts/ikr bench --sizes 100,1000,5000",
+                "  scripts/bench --accounts 4 --sizes 1000 --concurrency 4"})
 final class BenchCommand implements Callable<Integer> {
 
     private static final String TABLE = "iam-key-rotator";
@@ -46,8 +50,29 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed-threads", defaultValue = "16", description = "Parallel calls while seeding.")
     int seedThreads;
 
+    @Option(names = "--accounts", paramLabel = "K", defaultValue = "0",
+            description = "Measure K member accounts of N users each, sequential and fanned out (0: one account).")
+    int accounts;
+
+    @Option(names = "--concurrency", paramLabel = "C", defaultValue = "4",
+            description = "With --accounts: the workers consuming the queue at once, as the mapping's"
+                    + " maximum_concurrency allows (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    /** Seeds one account's users (the bench's own pattern, shared by both modes). */
+    interface Seeder {
+        void seed(IamClient iam, int n, int tagged, int due) throws Exception;
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (accounts > 0) {
+            var bench = new AccountsBench(accounts, concurrency, System.out);
+            for (int n : sizes) {
+                bench.measure(n, this::seed);
+            }
+            return 0;
+        }
         System.out.printf("%-6s %-5s %-4s | %-17s | %-22s | %s%n", "N", "T", "R", "calls naive / IKR",
                 "wall naive / IKR (x)", "peak heap (IKR run)");
         for (int n : sizes) {

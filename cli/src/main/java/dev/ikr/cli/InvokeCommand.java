@@ -5,9 +5,11 @@ import dev.ikr.config.DestructorConfig;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.destructor.DestructorHandler;
 import dev.ikr.metrics.FunctionMetrics;
+import dev.ikr.rotator.AccountWorkerHandler;
 import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -35,10 +37,29 @@ final class InvokeCommand {
                 description = "The time the rotator sees (instant or date; for demos and tests, never in Lambda).")
         String now;
 
+        @Option(names = "--account", paramLabel = "ID", description = "Rotate this one account now, in this process,"
+                + " as the queue worker would (under its member role with ACCOUNTS other than self), and print its"
+                + " summary. An id ACCOUNTS does not select is refused (exit 2).")
+        String account;
+
         @Override
         public Integer call() throws Exception {
             var config = RotatorConfig.from(System.getenv());
             var clients = new AwsClients();
+            if (account != null) {
+                var context = LocalRun.context("ikr-rotator", clients);
+                String own = context.getInvokedFunctionArn().split(":")[4];
+                AccountChoice.accounts(account, config, clients, own);
+                if (!config.accounts().selection().isSelf()) {
+                    Map<String, Object> summary = new AccountWorkerHandler(config, clients,
+                            LocalRun.clock(Optional.ofNullable(now)),
+                            FunctionMetrics.toStandardError(config.metricsNamespace())).runAccount(account, context);
+                    LocalRun.print(summary);
+                    boolean failed = !List.of("completed", "continued").contains(summary.get("result"))
+                            || summary.get("counts") instanceof Map<?, ?> counts && counts.containsKey("failed");
+                    return failed ? IkrCli.RUN_FAILED : 0;
+                }
+            }
             var handler = new RotatorHandler(config, clients, LocalRun.clock(Optional.ofNullable(now)),
                     FunctionMetrics.toStandardError(config.metricsNamespace()));
             Map<String, Object> input = LocalRun.readEvent(Optional.ofNullable(event), "scheduled-event.json");

@@ -2,6 +2,15 @@ package dev.ikr.cli;
 
 import dev.ikr.aws.AwsClients;
 import dev.ikr.aws.IamDirectory;
+import dev.ikr.aws.MemberAccounts;
+import dev.ikr.domain.MemberRole;
+import dev.ikr.port.Mailer;
+import dev.ikr.port.PendingDeletions;
+import dev.ikr.rotation.AccountScopedDeletions;
+import dev.ikr.util.Failures;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import dev.ikr.domain.KeyUse;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
@@ -27,17 +36,58 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--now", paramLabel = "ISO-8601", description = "The time to plan for (instant or date).")
     String now;
 
+    @Option(names = "--account", paramLabel = "ID|all", description = "With ACCOUNTS other than self: the account to"
+            + " plan (under its member role), or all the accounts ACCOUNTS selects (the default then). An id ACCOUNTS"
+            + " does not select is refused (exit 2).")
+    String account;
+
     @Override
     public Integer call() {
         var config = RotatorConfig.from(System.getenv());
         var clients = new AwsClients();
-        var rotator = RotatorWiring.rotator(config, clients, LocalRun.clock(Optional.ofNullable(now)));
-        String account = LocalRun.context("ikr-rotator", clients).getInvokedFunctionArn().split(":")[4];
+        Clock clock = LocalRun.clock(Optional.ofNullable(now));
+        String own = config.accountId()
+                .orElseGet(() -> LocalRun.context("ikr-rotator", clients).getInvokedFunctionArn().split(":")[4]);
+        List<String> accounts = account == null && config.accounts().selection().isSelf() ? List.of(own)
+                : AccountChoice.accounts(account == null ? AccountChoice.ALL : account, config, clients, own);
+        if (config.accounts().selection().isSelf()) {
+            LocalRun.print(plan(RotatorWiring.rotator(config, clients, clock),
+                    RotatorWiring.pendingDeletions(config, clients), new IamDirectory(clients.iam()), own, clients));
+            return 0;
+        }
+        var table = RotatorWiring.table(config, clients);
+        Mailer noMail = mail -> {
+            throw new IllegalStateException("a plan sends no mail");
+        };
+        var plans = new ArrayList<Map<String, Object>>();
+        try (var members = new MemberAccounts(clients, config.accounts().memberRole(), MemberRole.ROTATOR_SESSION)) {
+            for (String id : accounts) {
+                var entry = new LinkedHashMap<String, Object>();
+                entry.put("account", id);
+                try {
+                    members.reach(id);
+                    AwsClients member = members.clients(id);
+                    entry.putAll(plan(RotatorWiring.memberRotator(config, member, id, table, noMail, clock),
+                            new AccountScopedDeletions(table, Optional.of(id)), new IamDirectory(member.iam()), id,
+                            clients));
+                } catch (RuntimeException e) {
+                    entry.put("error", Failures.describe(e));
+                }
+                plans.add(entry);
+            }
+        }
+        LocalRun.print(account != null && !AccountChoice.ALL.equals(account) ? plans.getFirst()
+                : Map.of("accounts", plans));
+        return plans.stream().anyMatch(entry -> entry.containsKey("error")) ? IkrCli.RUN_FAILED : 0;
+    }
+
+    /** The plan of one account: the users' decisions, and the table's items of that account. */
+    private static Map<String, Object> plan(Rotator rotator, PendingDeletions pendingDeletions,
+            IamDirectory directory, String accountId, AwsClients clients) {
         var before = clients.callCounter().snapshot();
-        var summary = rotator.run(config.accountId().orElse(account), Rotator.Mode.PLAN);
-        var table = RotatorWiring.pendingDeletions(config, clients).all();
+        var summary = rotator.run(accountId, Rotator.Mode.PLAN);
+        var table = pendingDeletions.all();
         var records = table.verified();
-        var directory = new IamDirectory(clients.iam());
         var result = new LinkedHashMap<String, Object>(summary.toResponse(clients.callCounter().since(before)));
         result.put("pendingDeletions", records.stream()
                 .filter(record -> record.state() == RecordState.PENDING_DELETION)
@@ -55,8 +105,7 @@ final class PlanCommand implements Callable<Integer> {
             entry.put("reason", item.reason());
             return entry;
         }).toList());
-        LocalRun.print(result);
-        return 0;
+        return result;
     }
 
     /** A pending deletion: its next step and date, the deletion date, and the old key's last use as IAM has it. */

@@ -31,13 +31,14 @@ class ReadmeInSyncTest {
     void everyEnvironmentVariableTheConfigReads_isInTheReadme() throws IOException {
         String readme = Files.readString(REPOSITORY.resolve("README.md"));
         var variables = new ArrayList<String>();
-        for (String config : List.of("RotatorConfig", "DestructorConfig", "MailConfig")) {
+        for (String config : List.of("RotatorConfig", "DestructorConfig", "MailConfig", "AccountsConfig")) {
             String source = Files.readString(
                     REPOSITORY.resolve("shared/src/main/java/dev/ikr/config/" + config + ".java"));
             variables.addAll(matches(source, "\"([A-Z][A-Z0-9_]{3,})\""));
         }
 
-        assertThat(variables).contains("IAM_KEY_ROTATOR_TABLE", "ROTATE_AFTER_DAYS", "MAILGUN_API_URL");
+        assertThat(variables).contains("IAM_KEY_ROTATOR_TABLE", "ROTATE_AFTER_DAYS", "MAILGUN_API_URL", "ACCOUNTS",
+                "MEMBER_ROLE_NAME", "ACCOUNT_QUEUE_URL");
         assertThat(variables).allSatisfy(variable -> assertThat(readme).as("README documents %s", variable)
                 .contains("`" + variable + "`"));
     }

@@ -53,6 +53,39 @@ class ScriptsIkrIT {
     }
 
     @Test
+    void withAccounts_planAndInvokeActInTheAccountGiven_andAnAccountNotSelectedIsRefused() throws Exception {
+        String member = "111111111111";
+        TestAccount memberAccount = account.inAccount(member);
+        memberAccount.createUser("zoe", Map.of("IKR:EMAIL", "zoe@example.com"));
+        memberAccount.createKey("zoe");
+        String queue = account.aws().build(software.amazon.awssdk.services.sqs.SqsClient.builder())
+                .createQueue(request -> request.queueName("ikr-accounts")).queueUrl();
+        Map<String, String> accounts = Map.of("ACCOUNTS", member, "ACCOUNT_QUEUE_URL", queue);
+
+        Result plan = run(accounts, "plan", "--account", member, "--now", "2030-01-01");
+        Result refused = run(accounts, "invoke", "rotator", "--account", "222222222222");
+        Result invoked = run(accounts, "invoke", "rotator", "--account", member, "--now", "2030-01-01");
+
+        assertThat(plan.exitCode()).isZero();
+        assertThat(plan.json().path("account").asText()).isEqualTo(member);
+        assertThat(plan.json().path("users").get(0).path("user").asText()).isEqualTo("zoe");
+        assertThat(plan.json().path("users").get(0).path("action").asText()).isEqualTo("would_rotate");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.stdout()).isEmpty();
+        assertThat(refused.stderr().lines().filter(line -> line.startsWith("ikr:")))
+                .containsExactly("ikr: --account 222222222222 is not an account ACCOUNTS selects (1 selected); give"
+                        + " one of them, or all.");
+        assertThat(invoked.exitCode()).isZero();
+        assertThat(invoked.json().path("account").asText()).isEqualTo(member);
+        assertThat(invoked.json().path("counts").path("rotated").asInt()).isEqualTo(1);
+        assertThat(invoked.json().path("awsCalls").path("sts:AssumeRole").asInt()).isEqualTo(1);
+        assertThat(memberAccount.keyIds("zoe")).hasSize(2);
+        assertThat(account.item("zoe", memberAccount.keyIds("zoe").getFirst()).or(() ->
+                account.item("zoe", memberAccount.keyIds("zoe").getLast()))).hasValueSatisfying(item ->
+                assertThat(item.get("account").s()).isEqualTo(member));
+    }
+
+    @Test
     void invokeRotator_runsTheRealHandler_andPrintsItsResponse() throws Exception {
         Result result = run(Map.of(), "invoke", "rotator", "--now", "2030-01-01T00:00:00Z");
 

@@ -12,6 +12,7 @@ import dev.ikr.domain.StreamChange;
 import dev.ikr.log.JsonLog;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.metrics.FunctionMetrics;
+import dev.ikr.rotation.AccountDestructors;
 import dev.ikr.rotation.DeletionOutcome;
 import dev.ikr.rotation.Destructor;
 import dev.ikr.wiring.InvokedAccount;
@@ -27,7 +28,8 @@ import org.crac.Resource;
 /**
  * The destructor Lambda, fed by the table's stream. Thin: it reads the records, lets the
  * {@link Destructor} handle them, and reports the records the stream must deliver again as
- * {@code batchItemFailures} (partial batch response), so one bad record never blocks or loses the others.
+ * {@code batchItemFailures} (partial batch response), so one bad record never blocks or loses the others. An item
+ * that names a member account is handled under that account's member role ({@link AccountDestructors}).
  * It writes the batch's metrics ({@link FunctionMetrics}) before it answers.
  */
 public final class DestructorHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse>, Resource {
@@ -35,7 +37,7 @@ public final class DestructorHandler implements RequestHandler<DynamodbEvent, St
     private static final JsonLog LOG = JsonLog.forClass(DestructorHandler.class);
 
     private final DestructorConfig config;
-    private final Destructor destructor;
+    private final AccountDestructors destructors;
     private final AwsCallCounter callCounter;
     private final AwsClients clients;
     private final FunctionMetrics metrics;
@@ -56,18 +58,19 @@ public final class DestructorHandler implements RequestHandler<DynamodbEvent, St
 
     /** Used by {@code scripts/ikr}: the same wiring with a chosen clock and metrics. */
     public DestructorHandler(DestructorConfig config, AwsClients clients, Clock clock, FunctionMetrics metrics) {
-        this(config, DestructorWiring.destructor(config, clients, clock), clients.callCounter(), clients, metrics);
+        this(config, DestructorWiring.destructors(config, clients, DestructorWiring.members(config, clients), clock),
+                clients.callCounter(), clients, metrics);
     }
 
-    /** With a destructor built elsewhere (the handler's tests): no AWS calls to count. */
+    /** With a destructor built elsewhere (the handler's tests), for every account: no AWS calls to count. */
     DestructorHandler(DestructorConfig config, Destructor destructor, FunctionMetrics metrics) {
-        this(config, destructor, new AwsCallCounter(), null, metrics);
+        this(config, new AccountDestructors(account -> destructor), new AwsCallCounter(), null, metrics);
     }
 
-    private DestructorHandler(DestructorConfig config, Destructor destructor, AwsCallCounter callCounter,
+    private DestructorHandler(DestructorConfig config, AccountDestructors destructors, AwsCallCounter callCounter,
             AwsClients clients, FunctionMetrics metrics) {
         this.config = config;
-        this.destructor = destructor;
+        this.destructors = destructors;
         this.callCounter = callCounter;
         this.clients = clients;
         this.metrics = metrics;
@@ -98,7 +101,7 @@ public final class DestructorHandler implements RequestHandler<DynamodbEvent, St
         }
         List<DeletionOutcome> outcomes;
         try {
-            outcomes = destructor.process(changes, InvokedAccount.id(config.accountId(), context));
+            outcomes = destructors.process(changes, InvokedAccount.id(config.accountId(), context));
         } catch (RuntimeException | Error batchFailed) {
             invocation.destructorBatchFailed(callCounter.since(callsBefore));
             throw batchFailed;

@@ -25,6 +25,14 @@ public final class AwsCallCounter implements ExecutionInterceptor {
         calls.computeIfAbsent(service.toLowerCase(Locale.ROOT) + ":" + operation, key -> new LongAdder()).increment();
     }
 
+    /**
+     * Counts one call made without an SDK client (the Organizations adapter signs its own requests), named as the
+     * interceptor names them ({@code organizations:ListAccounts}).
+     */
+    public void count(String action) {
+        calls.computeIfAbsent(action, key -> new LongAdder()).increment();
+    }
+
     /** The calls so far, sorted by name. */
     public Map<String, Long> snapshot() {
         var copy = new TreeMap<String, Long>();

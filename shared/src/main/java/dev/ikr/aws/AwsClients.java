@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * One lazily built SDK client per service, sharing one lightweight HTTP client, the retry strategy
@@ -56,10 +58,13 @@ public final class AwsClients {
     private static final Timeouts PRODUCTION = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(20),
             Optional.empty(), Duration.ofSeconds(60), Duration.ofSeconds(DELIVERY_TIMEOUT_SECONDS));
 
-    private final AwsCallCounter callCounter = new AwsCallCounter();
+    private final AwsCallCounter callCounter;
     private final List<ExecutionInterceptor> extraInterceptors;
     private final Timeouts timeouts;
+    /** Another account's credentials (an assumed member role); empty: the SDK's default chain. */
+    private final Optional<AwsCredentialsProvider> credentials;
     private final Lazy<SdkHttpClient> http;
+    private final Lazy<StsClient> sts;
     private final Lazy<IamClient> iam;
     private final Lazy<DynamoDbClient> dynamoDb;
     private final Lazy<SsmClient> ssm;
@@ -77,12 +82,21 @@ public final class AwsClients {
     }
 
     private AwsClients(Timeouts timeouts, List<ExecutionInterceptor> extraInterceptors) {
+        this(timeouts, extraInterceptors, new AwsCallCounter(), Optional.empty(), null);
+    }
+
+    /** Clients acting with {@code credentials}, sharing {@code shared}'s HTTP client, when given. */
+    private AwsClients(Timeouts timeouts, List<ExecutionInterceptor> extraInterceptors, AwsCallCounter callCounter,
+            Optional<AwsCredentialsProvider> credentials, AwsClients shared) {
         this.timeouts = timeouts;
         this.extraInterceptors = List.copyOf(extraInterceptors);
-        this.http = Lazy.of(() -> UrlConnectionHttpClient.builder()
+        this.callCounter = callCounter;
+        this.credentials = credentials;
+        this.http = shared != null ? shared.http : Lazy.of(() -> UrlConnectionHttpClient.builder()
                 .connectionTimeout(timeouts.connect())
                 .socketTimeout(timeouts.socket())
                 .build());
+        this.sts = Lazy.of(() -> build(StsClient.builder()));
         this.iam = Lazy.of(() -> build(IamClient.builder()));
         this.dynamoDb = Lazy.of(() -> build(DynamoDbClient.builder()));
         this.ssm = Lazy.of(() -> build(SsmClient.builder()));
@@ -112,8 +126,27 @@ public final class AwsClients {
                 PRODUCTION.call(), delivery), interceptors);
     }
 
+    /**
+     * Clients that act with {@code credentials} (a member account's assumed role), built on first use like these,
+     * sharing this one's HTTP client, retry strategy, timeouts, interceptors and call counter.
+     */
+    public AwsClients withCredentials(AwsCredentialsProvider memberCredentials) {
+        Objects.requireNonNull(memberCredentials, "memberCredentials");
+        return new AwsClients(timeouts, extraInterceptors, callCounter, Optional.of(memberCredentials), this);
+    }
+
     public IamClient iam() {
         return iam.get();
+    }
+
+    /** STS, for assuming the member accounts' roles. */
+    public StsClient sts() {
+        return sts.get();
+    }
+
+    /** The HTTP client every client here shares (the Organizations adapter sends its signed requests with it). */
+    public SdkHttpClient httpClient() {
+        return http.get();
     }
 
     public DynamoDbClient dynamoDb() {
@@ -125,6 +158,7 @@ public final class AwsClients {
      * call counter): {@code scripts/ikr expire} builds its stream reader this way.
      */
     public <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder) {
+        credentials.ifPresent(builder::credentialsProvider);
         return builder.httpClient(http.get()).overrideConfiguration(overrides()).build();
     }
 
@@ -193,12 +227,15 @@ public final class AwsClients {
                 .connectionTimeout(timeouts.connect())
                 .socketTimeout(timeouts.delivery())
                 .build());
-        private final Lazy<LambdaClient> lambda = Lazy.of(() -> LambdaClient.builder().httpClient(http.get())
-                .overrideConfiguration(overrides().toBuilder()
-                        .apiCallAttemptTimeout(timeouts.delivery())
-                        .apiCallTimeout(timeouts.delivery())
-                        .build())
-                .build());
+        private final Lazy<LambdaClient> lambda = Lazy.of(() -> {
+            var builder = LambdaClient.builder().httpClient(http.get())
+                    .overrideConfiguration(overrides().toBuilder()
+                            .apiCallAttemptTimeout(timeouts.delivery())
+                            .apiCallTimeout(timeouts.delivery())
+                            .build());
+            credentials.ifPresent(builder::credentialsProvider);
+            return builder.build();
+        });
     }
 
     /**

@@ -25,6 +25,8 @@ public final class RotationTableItems {
     public static final String FINAL_DELETE_ON = "final_delete_on";
     public static final String POSTPONEMENTS = "postponements";
     public static final String CHECKED_AT = "checked_at";
+    /** The account of the user and its keys; absent: the table's own account. */
+    public static final String ACCOUNT = "account";
     /** The item's seal (see {@link dev.ikr.domain.RecordSeal}). */
     public static final String MAC = "mac";
     public static final String MAC_KEY = "mac_key";
@@ -51,6 +53,7 @@ public final class RotationTableItems {
             item.put(POSTPONEMENTS, AttributeValue.fromN(Integer.toString(record.postponements())));
         }
         record.checkedAt().ifPresent(at -> item.put(CHECKED_AT, AttributeValue.fromS(at.toString())));
+        record.account().ifPresent(account -> item.put(ACCOUNT, AttributeValue.fromS(account)));
         return item;
     }
 
@@ -87,7 +90,7 @@ public final class RotationTableItems {
                 deleteOn, startedAt, number(item, ATTEMPTS).map(value -> count(value, ATTEMPTS)).orElse(0),
                 string(item, REASON), number(item, FINAL_DELETE_ON).map(Instant::ofEpochSecond),
                 number(item, POSTPONEMENTS).map(value -> count(value, POSTPONEMENTS)).orElse(0),
-                string(item, CHECKED_AT).map(Instant::parse));
+                string(item, CHECKED_AT).map(Instant::parse), string(item, ACCOUNT));
     }
 
     private static int count(long value, String name) {

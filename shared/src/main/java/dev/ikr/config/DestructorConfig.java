@@ -3,6 +3,7 @@ package dev.ikr.config;
 import dev.ikr.domain.EmailAddress;
 import dev.ikr.domain.InUseGuard;
 import dev.ikr.domain.InUsePolicy;
+import dev.ikr.domain.MemberRole;
 import dev.ikr.domain.MetricNamespace;
 import java.time.Duration;
 import java.util.Map;
@@ -25,6 +26,8 @@ import java.util.Optional;
  * @param inUse {@code IN_USE_POSTPONE_DAYS} (3): how much later a step comes when the old key was used after its
  *     replacement was delivered; {@code MAX_POSTPONEMENTS} (2; 0: mail only, never postpone): how often, per step;
  *     {@code IN_USE_POLICY} ({@code proceed} or {@code hold}): what happens after that
+ * @param memberRole {@code MEMBER_ROLE_NAME} ({@code ikr-member}) and {@code MEMBER_EXTERNAL_ID}: the role assumed in
+ *     the account an item names (an item without an account is the table's own: no role)
  */
 public record DestructorConfig(
         String tableName,
@@ -37,7 +40,8 @@ public record DestructorConfig(
         Optional<EmailAddress> adminEmail,
         int maxConcurrency,
         MetricNamespace metricsNamespace,
-        InUseGuard inUse) {
+        InUseGuard inUse,
+        MemberRole memberRole) {
 
     public static final int DEFAULT_RETRY_AFTER_MINS = 5;
     public static final int DEFAULT_MAX_DELETE_ATTEMPTS = 10;
@@ -62,6 +66,7 @@ public record DestructorConfig(
                 new InUseGuard(
                         Duration.ofDays(env.days("IN_USE_POSTPONE_DAYS", DEFAULT_IN_USE_POSTPONE_DAYS)),
                         env.count("MAX_POSTPONEMENTS", DEFAULT_MAX_POSTPONEMENTS, 100),
-                        env.oneOf("IN_USE_POLICY", InUsePolicy.class, InUsePolicy.PROCEED)));
+                        env.oneOf("IN_USE_POLICY", InUsePolicy.class, InUsePolicy.PROCEED)),
+                AccountsConfig.memberRole(variables));
     }
 }

@@ -11,8 +11,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The HMAC-SHA256 of a table item: over every field IKR reads back (user, both key ids, email, state, dates,
- * attempts, reason, and the grace period's deletion date, postponements and last check) and a scope that names the record key and the table, so an item copied from another table or
- * account does not verify. Each field is written with its length, so no two different items have the same input.
+ * attempts, reason, the grace period's deletion date, postponements and last check, and the account the item
+ * names) and a scope that names the record key and the table, so an item copied from another table or account does
+ * not verify, and an item cannot be moved to another member account. Each field is written with its length, so no two different items have the same input.
  */
 public final class RecordMac {
 
@@ -63,6 +64,10 @@ public final class RecordMac {
         }
         if (record.checkedAt().isPresent()) {
             field(input, "checked_at", record.checkedAt().map(Instant::toString));
+        }
+        // the account, only when set: an item of the table's own account keeps the seal it had before accounts existed
+        if (record.account().isPresent()) {
+            field(input, "account", record.account());
         }
         return input.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param postponements how often the current step was postponed because the old key was still in use
  * @param checkedAt when the old key's use was last checked (a postponement or the deactivation): a use before it
  *     was already answered; empty: the rotation's start is the mark
+ * @param account the AWS account of the user and its keys (attribute {@code account}, 12 digits); empty: the account
+ *     the table is in (the original project's items, and every item of a deployment with {@code ACCOUNTS=self})
  */
 public record RotationRecord(
         String user,
@@ -35,13 +37,22 @@ public record RotationRecord(
         Optional<String> reason,
         Optional<Instant> finalDeleteOn,
         int postponements,
-        Optional<Instant> checkedAt) {
+        Optional<Instant> checkedAt,
+        Optional<String> account) {
 
     /** A record of a single stage that was never postponed. */
     public RotationRecord(String user, String oldKeyId, String email, RecordState state, Optional<String> newKeyId,
             Optional<Instant> deleteOn, Instant startedAt, int attempts, Optional<String> reason) {
         this(user, oldKeyId, email, state, newKeyId, deleteOn, startedAt, attempts, reason, Optional.empty(), 0,
                 Optional.empty());
+    }
+
+    /** A record of the table's own account. */
+    public RotationRecord(String user, String oldKeyId, String email, RecordState state, Optional<String> newKeyId,
+            Optional<Instant> deleteOn, Instant startedAt, int attempts, Optional<String> reason,
+            Optional<Instant> finalDeleteOn, int postponements, Optional<Instant> checkedAt) {
+        this(user, oldKeyId, email, state, newKeyId, deleteOn, startedAt, attempts, reason, finalDeleteOn,
+                postponements, checkedAt, Optional.empty());
     }
 
     public RotationRecord {
@@ -55,6 +66,10 @@ public record RotationRecord(
         reason = reason == null ? Optional.empty() : reason;
         finalDeleteOn = finalDeleteOn == null ? Optional.empty() : finalDeleteOn;
         checkedAt = checkedAt == null ? Optional.empty() : checkedAt;
+        account = account == null ? Optional.empty() : account;
+        if (account.isPresent() && !AccountSelection.isAccountId(account.get())) {
+            throw new IllegalArgumentException("the record's account must be a 12-digit AWS account id");
+        }
         if (state == RecordState.PENDING_DELETION && deleteOn.isEmpty()) {
             throw new IllegalArgumentException("a pending deletion needs its delete_on date");
         }
@@ -72,6 +87,12 @@ public record RotationRecord(
                 Optional.empty(), Optional.empty(), now, 0, Optional.empty());
     }
 
+    /** The same record in {@code account} (empty: the table's own account). */
+    public RotationRecord inAccount(Optional<String> account) {
+        return new RotationRecord(user, oldKeyId, email, state, newKeyId, deleteOn, startedAt, attempts, reason,
+                finalDeleteOn, postponements, checkedAt, account);
+    }
+
     public boolean isIntent() {
         return state == RecordState.ROTATING;
     }
@@ -79,7 +100,7 @@ public record RotationRecord(
     /** The intent once its new key is known. */
     public RotationRecord withNewKey(String createdKeyId) {
         return new RotationRecord(user, oldKeyId, email, state, Optional.of(createdKeyId), deleteOn, startedAt,
-                attempts, reason, finalDeleteOn, postponements, checkedAt);
+                attempts, reason, finalDeleteOn, postponements, checkedAt, account);
     }
 
     /** The intent once the new key was delivered: the old key goes at {@code when}. */
@@ -94,7 +115,7 @@ public record RotationRecord(
     public RotationRecord scheduled(String deliveredKeyId, Optional<Instant> deactivateOn, Instant when) {
         return new RotationRecord(user, oldKeyId, email, RecordState.PENDING_DELETION, Optional.of(deliveredKeyId),
                 Optional.of(deactivateOn.orElse(when)), startedAt, attempts, Optional.empty(),
-                deactivateOn.map(ignored -> when), 0, Optional.empty());
+                deactivateOn.map(ignored -> when), 0, Optional.empty(), account);
     }
 
     /** Whether the step this pending deletion waits for is the deactivation (else it is the deletion). */
@@ -110,14 +131,14 @@ public record RotationRecord(
     /** The same record, after {@code count} failed deletion attempts. */
     public RotationRecord withAttempts(int count) {
         return new RotationRecord(user, oldKeyId, email, state, newKeyId, deleteOn, startedAt, count, reason,
-                finalDeleteOn, postponements, checkedAt);
+                finalDeleteOn, postponements, checkedAt, account);
     }
 
     /** A pending deletion to try again at {@code when}, one more failed attempt counted, and why it failed. */
     public RotationRecord retryAt(Instant when, String cause) {
         return new RotationRecord(user, oldKeyId, email, RecordState.PENDING_DELETION, newKeyId, Optional.of(when),
                 startedAt, attempts + 1, Optional.of(cause), finalDeleteOn.filter(when::isBefore), postponements,
-                checkedAt);
+                checkedAt, account);
     }
 
     /**
@@ -128,13 +149,13 @@ public record RotationRecord(
         Instant from = deleteOn.orElse(now);
         Optional<Instant> later = finalDeleteOn.map(at -> at.plus(java.time.Duration.between(from, when)));
         return new RotationRecord(user, oldKeyId, email, RecordState.PENDING_DELETION, newKeyId, Optional.of(when),
-                startedAt, attempts, Optional.of(why), later, postponements + 1, Optional.of(now));
+                startedAt, attempts, Optional.of(why), later, postponements + 1, Optional.of(now), account);
     }
 
     /** Once the old key was deactivated at {@code now}: the item now waits for the deletion date. */
     public RotationRecord deactivated(Instant now) {
         return new RotationRecord(user, oldKeyId, email, RecordState.PENDING_DELETION, newKeyId, deletionDate(),
-                startedAt, 0, Optional.empty(), Optional.empty(), 0, Optional.of(now));
+                startedAt, 0, Optional.empty(), Optional.empty(), 0, Optional.of(now), account);
     }
 
     /** Uses of the old key after this time are uses after the new key was delivered (or after the last check). */
@@ -145,6 +166,6 @@ public record RotationRecord(
     /** The record parked for a person: no TTL, so nothing is deleted automatically, and why. */
     public RotationRecord parked(String why) {
         return new RotationRecord(user, oldKeyId, email, RecordState.NEEDS_ATTENTION, newKeyId, Optional.empty(),
-                startedAt, attempts, Optional.of(why), Optional.empty(), postponements, checkedAt);
+                startedAt, attempts, Optional.of(why), Optional.empty(), postponements, checkedAt, account);
     }
 }

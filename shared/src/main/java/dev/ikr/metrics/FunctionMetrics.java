@@ -2,8 +2,10 @@ package dev.ikr.metrics;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.ikr.domain.MetricNamespace;
+import dev.ikr.rotation.AccountRun;
 import dev.ikr.rotation.Action;
 import dev.ikr.rotation.DeletionOutcome;
+import dev.ikr.rotation.DispatchSummary;
 import dev.ikr.rotation.RunSummary;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -117,6 +119,34 @@ public final class FunctionMetrics {
         /** A rotator run that ended in an exception before it had a summary: no counts, {@code RunFailed} 1. */
         public void rotatorRunFailed(Map<String, Long> awsCalls) {
             write(closing(awsCalls, true));
+        }
+
+        /**
+         * A dispatch run ({@code ACCOUNTS} not {@code self}): {@code AccountsSent}, {@code AccountsNotSent} (the run
+         * then ends in error: {@code RunFailed} 1), {@code AwsCalls}, {@code RunDuration}.
+         */
+        public void dispatch(DispatchSummary summary, Map<String, Long> awsCalls) {
+            List<Metric> metrics = new ArrayList<>(List.of(Metric.count("AccountsSent", summary.sent().size()),
+                    Metric.count("AccountsNotSent", summary.notSent().size())));
+            metrics.addAll(closing(awsCalls, summary.anyNotSent()));
+            write(metrics);
+        }
+
+        /**
+         * One account's message, by the worker: a count per {@link Action} of its run (zero when it did not run),
+         * {@code AccountFailed} (1 when the account is reported: its role could not be assumed, its run failed, its
+         * continuations ran out or the message was refused), {@code AccountContinued} (1 when it sent itself a
+         * continuation), {@code AwsCalls}, {@code RunDuration}, and {@code RunFailed} (an account failure or a failed
+         * user).
+         */
+        public void accountRun(AccountRun run, Map<String, Long> awsCalls) {
+            List<Metric> metrics = countEach(Action.class,
+                    run.summary().map(RunSummary::counts).orElse(new EnumMap<>(Action.class)));
+            metrics.add(Metric.count("AccountFailed", run.result().failure() ? 1 : 0));
+            metrics.add(Metric.count("AccountContinued", run.result() == AccountRun.Result.CONTINUED ? 1 : 0));
+            metrics.addAll(closing(awsCalls, run.result().failure()
+                    || run.summary().map(RunSummary::anyFailed).orElse(false)));
+            write(metrics);
         }
 
         /** A destructor batch: a count per {@link DeletionOutcome.Result}, {@code AwsCalls}, {@code RunDuration}. */

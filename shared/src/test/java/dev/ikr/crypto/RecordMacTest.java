@@ -98,4 +98,20 @@ class RecordMacTest {
         assertThat(changed).allSatisfy(record -> assertThat(RecordMac.matches(KEY, SCOPE, record, twoStageMac))
                 .as("%s", record).isFalse());
     }
+
+    @Test
+    void coversTheAccount_addedRemovedOrChanged_andWithoutOneTheInputIsAsBeforeAccountsExisted() {
+        RotationRecord inMember = PENDING.inAccount(Optional.of("111111111111"));
+        byte[] memberMac = RecordMac.compute(KEY, SCOPE, inMember);
+
+        assertThat(RecordMac.matches(KEY, SCOPE, inMember, memberMac)).isTrue();
+        assertThat(RecordMac.matches(KEY, SCOPE, PENDING, memberMac)).as("the account removed").isFalse();
+        assertThat(RecordMac.matches(KEY, SCOPE, inMember.inAccount(Optional.of("222222222222")), memberMac))
+                .as("moved to another account").isFalse();
+        assertThat(RecordMac.matches(KEY, SCOPE, inMember, RecordMac.compute(KEY, SCOPE, PENDING)))
+                .as("an account added").isFalse();
+        assertThat(new String(RecordMac.canonical(SCOPE, PENDING), java.nio.charset.StandardCharsets.UTF_8))
+                .as("an item of the table's own account keeps the input (and the seal) it had")
+                .doesNotContain("account").endsWith("reason=-\n");
+    }
 }

@@ -94,6 +94,7 @@ public final class FaultProxy implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<Denial> denials = new CopyOnWriteArrayList<>();
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final AtomicReference<CountDownLatch> healed = new AtomicReference<>(new CountDownLatch(1));
     private final AtomicLong requests = new AtomicLong();
@@ -179,6 +180,16 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The requests for {@code operation} whose body matches are refused as AWS refuses a caller without the
+     * permission (or a role that does not trust it): a 403 {@code AccessDenied}, not forwarded, until {@link #heal()}.
+     * Not a {@link Fault}: the fault matrix's kinds are what retries must outlast; this one is never retried.
+     */
+    public FaultProxy deny(String operation, Predicate<String> whenBody) {
+        denials.add(new Denial(operation, whenBody));
+        return this;
+    }
+
     /** Throttles every {@code n}th request, whatever its operation. */
     public FaultProxy throttleOneIn(int n) {
         if (n < 1) {
@@ -197,6 +208,7 @@ public final class FaultProxy implements AutoCloseable {
     /** Ends every fault: later requests pass, and requests held by a stall are closed now. */
     public void heal() {
         rules.clear();
+        denials.clear();
         throttleOneIn = 0;
         healed.getAndSet(new CountDownLatch(1)).countDown();
     }
@@ -232,6 +244,12 @@ public final class FaultProxy implements AutoCloseable {
             String text = new String(body, StandardCharsets.UTF_8);
             Protocol protocol = Protocol.of(exchange);
             String operation = protocol.service(exchange) + ":" + protocol.action(exchange, text);
+            if (denials.stream().anyMatch(denial -> denial.operation().equals(operation)
+                    && denial.whenBody().test(text))) {
+                exchanges.add(new Exchange(operation, text, Optional.empty(), 0, ""));
+                reply(exchange, protocol.denied(exchange));
+                return;
+            }
             Optional<Fault> fault = faultFor(operation, text);
             if (fault.isEmpty()) {
                 Forwarded answer = forward(exchange, body);
@@ -316,6 +334,9 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    private record Denial(String operation, Predicate<String> whenBody) {
+    }
+
     private record Rule(String operation, Predicate<String> whenBody, Fault fault, AtomicInteger remaining) {
     }
 
@@ -360,6 +381,24 @@ public final class FaultProxy implements AutoCloseable {
                 }
             }
             return "unknown";
+        }
+
+        /** A 403: {@code AccessDeniedException} (JSON) or {@code AccessDenied} (query: IAM, STS). */
+        Forwarded denied(HttpExchange exchange) {
+            String requestId = UUID.randomUUID().toString();
+            String message = "User is not authorized to perform this operation (a test's refusal)";
+            if (this == JSON) {
+                String json = "{\"__type\":\"AccessDeniedException\",\"message\":\"" + message + "\"}";
+                String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type"))
+                        .orElse("application/x-amz-json-1.1");
+                return new Forwarded(403, Map.of("x-amzn-ErrorType", List.of("AccessDeniedException"),
+                        "x-amzn-RequestId", List.of(requestId), "Content-Type", List.of(contentType)),
+                        json.getBytes(StandardCharsets.UTF_8));
+            }
+            String xml = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>" + message
+                    + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>";
+            return new Forwarded(403, Map.of("x-amzn-RequestId", List.of(requestId),
+                    "Content-Type", List.of("text/xml")), xml.getBytes(StandardCharsets.UTF_8));
         }
 
         Forwarded error(Fault fault, HttpExchange exchange) {

@@ -11,11 +11,13 @@ import software.amazon.awssdk.services.secretsmanager.model.CreateSecretRequest;
 import software.amazon.awssdk.services.secretsmanager.model.PutSecretValueRequest;
 import software.amazon.awssdk.services.ssm.model.GetParameterResponse;
 import software.amazon.awssdk.services.ssm.model.PutParameterRequest;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 
 /**
  * Records every secret that passes through any SDK client in the test JVM: secret access keys that
- * IAM hands out, the values of SecureString parameters written or read, the secrets written to Secrets Manager
- * and the payloads delivery functions are invoked with. It is a global SDK
+ * IAM hands out, the values of SecureString parameters written or read, the secrets written to Secrets Manager,
+ * the payloads delivery functions are invoked with, and the secret key and session token of every role assumed
+ * (a member account's). It is a global SDK
  * interceptor (listed in {@code software/amazon/awssdk/global/handlers/execution.interceptors} of
  * the test resources), so no test can forget it; {@link SecretScan} checks the logs against it.
  */
@@ -48,6 +50,10 @@ public final class SecretRecorder implements ExecutionInterceptor {
         }
         if (context.request() instanceof InvokeRequest invoke && invoke.payload() != null) {
             add(invoke.payload().asUtf8String());
+        }
+        if (context.response() instanceof AssumeRoleResponse assumed && assumed.credentials() != null) {
+            add(assumed.credentials().secretAccessKey());
+            add(assumed.credentials().sessionToken());
         }
         if (context.response() instanceof GetParameterResponse got && got.parameter() != null
                 && "SecureString".equals(got.parameter().typeAsString())) {

@@ -31,12 +31,45 @@ public final class TestAccount {
     public static final String TABLE = "iam-key-rotator";
     public static final String SENDER = "ikr@example.com";
 
+    /** The role a test assumes to set up a member account, as an organization's management account would. */
+    public static final String SETUP_ROLE = "OrganizationAccountAccessRole";
+
     private final Moto moto;
-    private final AwsClients aws = new AwsClients();
+    private final AwsClients aws;
     private String recordKeyArn;
 
     public TestAccount(Moto moto) {
+        this(moto, new AwsClients());
+    }
+
+    private TestAccount(Moto moto, AwsClients aws) {
         this.moto = moto;
+        this.aws = aws;
+    }
+
+    /**
+     * Another account of the same moto (moto acts in the account whose role the credentials assumed): its users,
+     * keys, parameters and role are set up and inspected through {@value #SETUP_ROLE}, assumed with this account's
+     * credentials.
+     */
+    public TestAccount inAccount(String accountId) {
+        var credentials = software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(aws.sts())
+                .refreshRequest(request -> request.roleArn("arn:aws:iam::" + accountId + ":role/" + SETUP_ROLE)
+                        .roleSessionName("ikr-test-setup"))
+                .build();
+        return new TestAccount(moto, aws.withCredentials(credentials));
+    }
+
+    /** The account IKR's member role lives in: {@code name}, trusting the deployment's account. */
+    public void createRole(String name, String trustedAccount) {
+        aws.iam().createRole(request -> request.roleName(name).assumeRolePolicyDocument("{\"Version\":\"2012-10-17\","
+                + "\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + trustedAccount
+                + ":root\"},\"Action\":\"sts:AssumeRole\"}]}"));
+    }
+
+    public void createAccountAlias(String alias) {
+        aws.iam().createAccountAlias(request -> request.accountAlias(alias));
     }
 
     /** The table as the Terraform module creates it, with the symmetric KMS key that seals its items. */
@@ -111,7 +144,7 @@ public final class TestAccount {
 
     /** The table's rotation items: every item but where each user's key was last delivered. */
     public List<Map<String, AttributeValue>> rotationItems() {
-        return items().stream().filter(item -> !LastDelivery.RANGE_KEY.equals(item.get("ak").s())).toList();
+        return items().stream().filter(item -> !LastDelivery.isRangeKey(item.get("ak").s())).toList();
     }
 
     /** The item that remembers where {@code user}'s key was last delivered. */

@@ -129,7 +129,7 @@ class LambdaJarAloneIT {
         String newKey = keys.stream().filter(key -> !key.equals(oldKey)).findFirst().orElseThrow();
         Map<String, AttributeValue> pending = item("alice", oldKey);
         assertThat(pending.get("state").s()).isEqualTo("pending_deletion");
-        assertThat(sentMailSubjects()).singleElement().asString().contains("alice");
+        assertThat(sentMailSubjects()).filteredOn(subject -> subject.contains("alice")).hasSize(1);
 
         dynamoDb.deleteItem(request -> request.tableName(TABLE).key(Map.of("user", AttributeValue.fromS("alice"),
                 "ak", AttributeValue.fromS(oldKey))));
@@ -141,8 +141,55 @@ class LambdaJarAloneIT {
         assertThat(EmfLines.metrics(destructor.metrics())).containsEntry("Deleted", 1L).containsEntry("Failed", 0L);
         assertThat(keyIds("alice")).containsExactly(newKey);
         assertThat(dynamoDb.scan(request -> request.tableName(TABLE)).items())
+                .filteredOn(item -> item.get("user").s().equals("alice"))
                 .as("only where the new key went is left").singleElement()
                 .satisfies(item -> assertThat(item.get("ak").s()).isEqualTo("#delivered"));
+    }
+
+    /**
+     * The queue worker ({@code ACCOUNTS} other than {@code self}) from the rotator's jar alone, driven by an SQS event
+     * as Lambda's event source mapping delivers it: it assumes the member role (STS), rotates the member account's
+     * due key and answers with no batch item failure.
+     */
+    @Test
+    void theRotatorJarAlone_asTheQueueWorker_rotatesAMemberAccountFromAnSqsEvent() throws Exception {
+        String member = "111111111111";
+        var memberCredentials = client(software.amazon.awssdk.services.sts.StsClient.builder())
+                .assumeRole(request -> request.roleArn("arn:aws:iam::" + member + ":role/OrganizationAccountAccessRole")
+                        .roleSessionName("ikr-test-setup")).credentials();
+        IamClient memberIam = aws.build(IamClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(
+                                memberCredentials.accessKeyId(), memberCredentials.secretAccessKey(),
+                                memberCredentials.sessionToken()))));
+        memberIam.createUser(request -> request.userName("bob")
+                .tags(Tag.builder().key("IKR:EMAIL").value("bob@example.com").build()));
+        String oldKey = memberIam.createAccessKey(request -> request.userName("bob")).accessKey().accessKeyId();
+        String queue = client(software.amazon.awssdk.services.sqs.SqsClient.builder())
+                .createQueue(request -> request.queueName("ikr-accounts")).queueUrl();
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("messageId", "0c4d2a48-0b2c-4c0e-9a8e-1a2b3c4d5e6f");
+        message.put("receiptHandle", "AQEB-test");
+        message.put("body", "{\"account\":\"" + member + "\",\"dispatchedAt\":\"" + Instant.now()
+                + "\",\"continuation\":0}");
+        message.put("attributes", Map.of("ApproximateReceiveCount", "1", "SentTimestamp", "1767225600000",
+                "SenderId", "AROAEXAMPLE:ikr-rotator", "ApproximateFirstReceiveTimestamp", "1767225600001"));
+        message.put("messageAttributes", Map.of());
+        message.put("md5OfBody", "e4e68fb7bd0e697a0ae8f1bb342846b3");
+        message.put("eventSource", "aws:sqs");
+        message.put("eventSourceARN", "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":ikr-accounts");
+        message.put("awsRegion", REGION);
+
+        Run worker = launch("rotator-function", "dev.ikr.rotator.AccountWorkerHandler",
+                JSON.writeValueAsString(Map.of("Records", List.of(message))),
+                Map.of("ACCOUNTS", member, "ACCOUNT_QUEUE_URL", queue));
+
+        assertThat(worker.exitCode()).as("the worker's exit code; its standard error:%n%s", worker.stderr()).isZero();
+        assertThat(worker.response().path("batchItemFailures")).isEmpty();
+        assertThat(EmfLines.metrics(worker.metrics())).containsEntry("Rotated", 1L).containsEntry("AccountFailed", 0L);
+        assertThat(memberIam.listAccessKeys(request -> request.userName("bob")).accessKeyMetadata()).hasSize(2)
+                .extracting(AccessKeyMetadata::accessKeyId).contains(oldKey);
+        assertThat(item("bob", oldKey).get("account").s()).isEqualTo(member);
     }
 
     /** The outcome of one invocation in its own JVM: its response, and the metrics line it wrote before it. */
@@ -155,6 +202,11 @@ class LambdaJarAloneIT {
      */
     private Run launch(String module, String handler, String eventJson) throws IOException, InterruptedException,
             URISyntaxException {
+        return launch(module, handler, eventJson, Map.of());
+    }
+
+    private Run launch(String module, String handler, String eventJson, Map<String, String> moreVariables)
+            throws IOException, InterruptedException, URISyntaxException {
         Path event = Files.writeString(work.resolve(module + "-event.json"), eventJson);
         Path launcher = work.resolve("Launcher.java");
         Files.copy(Path.of(LambdaJarAloneIT.class.getResource("/lambda-jar-alone/Launcher.java").toURI()), launcher,
@@ -168,6 +220,7 @@ class LambdaJarAloneIT {
                 "IAM_KEY_ROTATOR_TABLE", TABLE, "MAIL_FROM", SENDER, "RECORD_KMS_KEY_ID", recordKeyArn,
                 "AWS_REGION", REGION, "AWS_ENDPOINT_URL", endpoint.toString(),
                 "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing"));
+        builder.environment().putAll(moreVariables);
         Path stdout = work.resolve(module + ".out");
         Path stderr = work.resolve(module + ".err");
         Process process = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
