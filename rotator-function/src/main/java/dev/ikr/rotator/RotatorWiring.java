@@ -2,6 +2,8 @@ package dev.ikr.rotator;
 
 import dev.ikr.aws.AwsClients;
 import dev.ikr.aws.AwsKeyTargets;
+import dev.ikr.aws.AwsKmsKeys;
+import dev.ikr.aws.DynamoKmsKeyRecords;
 import dev.ikr.aws.DynamoPendingDeletions;
 import dev.ikr.aws.IamDirectory;
 import dev.ikr.aws.KmsRecordAuthenticator;
@@ -10,7 +12,10 @@ import dev.ikr.config.RotatorConfig;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.Mailer;
 import dev.ikr.port.PendingDeletions;
+import dev.ikr.domain.RotationPolicy;
 import dev.ikr.rotation.Adoption;
+import dev.ikr.rotation.KmsKeyRotation;
+import dev.ikr.rotation.KmsRotationPlanner;
 import dev.ikr.rotation.Rotator;
 import dev.ikr.wiring.Mailers;
 import java.security.SecureRandom;
@@ -28,9 +33,10 @@ public final class RotatorWiring {
 
     /** The same, sending through {@code mailer} (the demo wraps the configured one to show what was sent). */
     public static Rotator rotator(RotatorConfig config, AwsClients clients, Clock clock, Mailer mailer) {
-        return new Rotator(
+        var authenticator = authenticator(config, clients);
+        var rotator = new Rotator(
                 new IamDirectory(clients.iam()),
-                pendingDeletions(config, clients),
+                new DynamoPendingDeletions(clients.dynamoDb(), config.tableName(), authenticator),
                 new SsmSecretStore(clients.ssm(), config.secretKmsKeyId()),
                 new AwsKeyTargets(clients, config.secretKmsKeyId()),
                 mailer,
@@ -39,12 +45,25 @@ public final class RotatorWiring {
                         config.allowedEmailDomains(), config.adminEmail(), config.deliveryBounds()),
                 clock,
                 new SecureRandom());
+        if (!config.kmsKeys().enabled()) {
+            return rotator;
+        }
+        return rotator.withKmsKeys(new KmsKeyRotation(new AwsKmsKeys(clients.kms()),
+                new DynamoKmsKeyRecords(clients.dynamoDb(), config.tableName(), authenticator), mailer,
+                new MessageRenderer(), new KmsRotationPlanner.Options(
+                        new RotationPolicy(config.kmsKeys().rotateAfterDays(), config.policy().deleteAfterDays()),
+                        config.allowedEmailDomains(), config.kmsKeys().enableAutoRotation()),
+                config.adminEmail()));
     }
 
     /** The table, its items sealed and checked with the record key. */
     public static PendingDeletions pendingDeletions(RotatorConfig config, AwsClients clients) {
-        return new DynamoPendingDeletions(clients.dynamoDb(), config.tableName(), new KmsRecordAuthenticator(
-                clients.kms(), clients.ssm(), config.recordKmsKeyArn(), config.tableName()));
+        return new DynamoPendingDeletions(clients.dynamoDb(), config.tableName(), authenticator(config, clients));
+    }
+
+    /** Seals and checks the table's items with the record key (one per run: it reads the data key once). */
+    private static KmsRecordAuthenticator authenticator(RotatorConfig config, AwsClients clients) {
+        return new KmsRecordAuthenticator(clients.kms(), clients.ssm(), config.recordKmsKeyArn(), config.tableName());
     }
 
     /** The adoption of the original project's items, run under the rotator's role (only it may seal). */

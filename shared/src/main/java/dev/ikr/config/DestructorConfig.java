@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param inUse {@code IN_USE_POSTPONE_DAYS} (3): how much later a step comes when the old key was used after its
  *     replacement was delivered; {@code MAX_POSTPONEMENTS} (2; 0: mail only, never postpone): how often, per step;
  *     {@code IN_USE_POLICY} ({@code proceed} or {@code hold}): what happens after that
+ * @param kmsPendingWindowDays {@code KMS_PENDING_WINDOW_DAYS} (30; 7 to 30): how long a retired KMS key waits for
+ *     its deletion, during which {@code CancelKeyDeletion} brings it back
  */
 public record DestructorConfig(
         String tableName,
@@ -37,7 +39,8 @@ public record DestructorConfig(
         Optional<EmailAddress> adminEmail,
         int maxConcurrency,
         MetricNamespace metricsNamespace,
-        InUseGuard inUse) {
+        InUseGuard inUse,
+        int kmsPendingWindowDays) {
 
     public static final int DEFAULT_RETRY_AFTER_MINS = 5;
     public static final int DEFAULT_MAX_DELETE_ATTEMPTS = 10;
@@ -62,6 +65,7 @@ public record DestructorConfig(
                 new InUseGuard(
                         Duration.ofDays(env.days("IN_USE_POSTPONE_DAYS", DEFAULT_IN_USE_POSTPONE_DAYS)),
                         env.count("MAX_POSTPONEMENTS", DEFAULT_MAX_POSTPONEMENTS, 100),
-                        env.oneOf("IN_USE_POLICY", InUsePolicy.class, InUsePolicy.PROCEED)));
+                        env.oneOf("IN_USE_POLICY", InUsePolicy.class, InUsePolicy.PROCEED)),
+                KmsRotationConfig.pendingWindowDays(env));
     }
 }

@@ -33,6 +33,7 @@ import java.util.Set;
  * @param metricsNamespace {@code METRICS_NAMESPACE} ({@code IKR}): the CloudWatch namespace of the run's metrics
  * @param deliveryBounds {@code DELIVERY_SECRET_PREFIX}, {@code DELIVERY_PARAMETER_PREFIX} and
  *     {@code DELIVERY_FUNCTIONS} (each unset: that kind of {@code IKR:DELIVER_TO} target is off)
+ * @param kmsKeys {@code ROTATE_KMS_KEYS}, {@code KMS_ROTATE_AFTER_DAYS} and {@code KMS_ENABLE_AUTO_ROTATION}
  */
 public record RotatorConfig(
         String tableName,
@@ -46,7 +47,8 @@ public record RotatorConfig(
         AllowedEmailDomains allowedEmailDomains,
         Optional<String> secretKmsKeyId,
         MetricNamespace metricsNamespace,
-        DeliveryBounds deliveryBounds) {
+        DeliveryBounds deliveryBounds,
+        KmsRotationConfig kmsKeys) {
 
     public static final int DEFAULT_ROTATE_AFTER_DAYS = 85;
     public static final int DEFAULT_DELETE_AFTER_DAYS = 5;
@@ -83,7 +85,7 @@ public record RotatorConfig(
                         (raw, name) -> DeliveryBounds.parameterPrefix(raw, name, ownParameters(mail))),
                 env.parsed("DELIVERY_FUNCTIONS", DeliveryBounds::functions).orElse(Set.of()));
         return new RotatorConfig(table, policy, encrypt, mail, accountId, recordKey, admin, concurrency, allowedDomains,
-                secretKmsKeyId, metricsNamespace, delivery);
+                secretKmsKeyId, metricsNamespace, delivery, KmsRotationConfig.from(env));
     }
 
     /**
