@@ -30,6 +30,7 @@ public final class AwsKmsKeys implements KmsKeys {
     /** The only key policy name KMS has. */
     static final String POLICY_NAME = "default";
     private static final int PEM_LINE = 64;
+    private static final String UNKNOWN = "UNKNOWN";
 
     private final KmsClient kms;
 
@@ -55,12 +56,16 @@ public final class AwsKmsKeys implements KmsKeys {
     @Override
     public Optional<KmsKey> find(String keyId) {
         try {
-            List<String> aliases = kms.listAliasesPaginator(request -> request.keyId(keyId)).aliases().stream()
-                    .map(AliasListEntry::aliasName).toList();
-            return describe(keyId, aliases);
+            return describe(keyId, aliasesOf(keyId));
         } catch (NotFoundException gone) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public List<String> aliasesOf(String keyId) {
+        return kms.listAliasesPaginator(request -> request.keyId(keyId)).aliases().stream()
+                .map(AliasListEntry::aliasName).toList();
     }
 
     /** The key with its tags; empty when it is gone (deleted between the listing and now). */
@@ -77,11 +82,17 @@ public final class AwsKmsKeys implements KmsKeys {
             kms.listResourceTagsPaginator(request -> request.keyId(metadata.keyId())).tags()
                     .forEach(tag -> tags.put(tag.tagKey(), tag.tagValue()));
         }
-        return Optional.of(new KmsKey(metadata.keyId(), metadata.arn(), metadata.keySpecAsString(),
-                metadata.keyUsageAsString(), metadata.originAsString(), awsManaged, metadata.keyStateAsString(),
+        return Optional.of(new KmsKey(metadata.keyId(), metadata.arn(), known(metadata.keySpecAsString()),
+                known(metadata.keyUsageAsString()), known(metadata.originAsString()), awsManaged,
+                known(metadata.keyStateAsString()),
                 Boolean.TRUE.equals(metadata.multiRegion()), Optional.ofNullable(metadata.customKeyStoreId()),
                 metadata.creationDate(), metadata.description(), aliases, tags,
                 Optional.ofNullable(metadata.deletionDate())));
+    }
+
+    /** A property KMS left out (an emulator may) reads as {@value #UNKNOWN}: a value IKR never rotates. */
+    private static String known(String value) {
+        return value == null || value.isBlank() ? UNKNOWN : value;
     }
 
     @Override
@@ -96,8 +107,9 @@ public final class AwsKmsKeys implements KmsKeys {
         KeyMetadata created = kms.createKey(request -> request.keySpec(copy.keySpec()).keyUsage(copy.keyUsage())
                 .description(copy.description()).policy(copy.keyPolicy()).tags(tags)
                 .bypassPolicyLockoutSafetyCheck(false)).keyMetadata();
-        return new KmsKey(created.keyId(), created.arn(), created.keySpecAsString(), created.keyUsageAsString(),
-                created.originAsString(), false, created.keyStateAsString(), Boolean.TRUE.equals(created.multiRegion()),
+        return new KmsKey(created.keyId(), created.arn(), known(created.keySpecAsString()),
+                known(created.keyUsageAsString()), known(created.originAsString()), false,
+                known(created.keyStateAsString()), Boolean.TRUE.equals(created.multiRegion()),
                 Optional.ofNullable(created.customKeyStoreId()), created.creationDate(), created.description(),
                 List.of(), copy.tags(), Optional.empty());
     }

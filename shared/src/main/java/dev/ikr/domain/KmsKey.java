@@ -44,8 +44,8 @@ public record KmsKey(String id, String arn, String keySpec, String keyUsage, Str
         Objects.requireNonNull(createdAt, "createdAt");
         customKeyStoreId = customKeyStoreId == null ? Optional.empty() : customKeyStoreId;
         description = description == null ? "" : description;
-        aliases = aliases == null ? List.of() : aliases.stream().sorted().toList();
-        tags = tags == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tags));
+        aliases = List.copyOf(aliases == null ? List.of() : aliases.stream().sorted().toList());
+        tags = Collections.unmodifiableMap(new TreeMap<>(tags == null ? Map.of() : tags));
         deletionDate = deletionDate == null ? Optional.empty() : deletionDate;
     }
 

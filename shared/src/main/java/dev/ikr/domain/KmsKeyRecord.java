@@ -25,7 +25,7 @@ public record KmsKeyRecord(RotationRecord rotation, List<String> aliases) {
 
     public KmsKeyRecord {
         Objects.requireNonNull(rotation, "rotation");
-        aliases = aliases == null ? List.of() : aliases.stream().sorted().toList();
+        aliases = List.copyOf(aliases == null ? List.of() : aliases.stream().sorted().toList());
         if (aliases.isEmpty()) {
             throw new IllegalArgumentException("a KMS key's item names the aliases of its rotation");
         }

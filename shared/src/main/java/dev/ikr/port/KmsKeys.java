@@ -15,6 +15,9 @@ public interface KmsKeys {
     /** One key with its aliases and tags; empty when KMS does not know it. */
     Optional<KmsKey> find(String keyId);
 
+    /** The aliases that point at the key now ({@code ListAliases} for the key). */
+    List<String> aliasesOf(String keyId);
+
     /** The key's policy (its {@code default} policy, the only one KMS has). */
     String keyPolicy(String keyId);
 

@@ -247,14 +247,21 @@ public final class KmsKeyRotation {
     }
 
     /**
-     * Undoes a rotation that failed after {@code CreateKey}: the aliases it moved (the failing one included: its
-     * reply may have been lost) go back, and the new key is scheduled for deletion. Only when both worked is the
-     * intent removed; otherwise it stays, and the next run's repair finishes the withdrawal.
+     * Undoes a rotation that failed after {@code CreateKey}: the aliases that point at the new key go back (KMS says
+     * which: a move whose reply was lost counts; should it not say, every alias the rotation tried to move), and the
+     * new key is scheduled for deletion. Only when both worked is the intent removed; otherwise it stays, and the next
+     * run's repair finishes the withdrawal.
      */
     private KmsKeyOutcome rollBack(KmsKey old, KmsKeyRecord intent, KmsKey created, List<String> moved,
             String failure) {
         List<String> undone = new ArrayList<>();
-        for (String alias : moved) {
+        List<String> toMoveBack;
+        try {
+            toMoveBack = keys.aliasesOf(created.id()).stream().filter(intent.aliases()::contains).toList();
+        } catch (RuntimeException unknown) {
+            toMoveBack = moved;
+        }
+        for (String alias : toMoveBack) {
             try {
                 keys.pointAlias(alias, old.id());
             } catch (RuntimeException e) {
