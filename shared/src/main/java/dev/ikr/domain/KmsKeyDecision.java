@@ -23,11 +23,11 @@ public sealed interface KmsKeyDecision {
 
     /**
      * An earlier run stopped between its intent and the retirement's schedule: the aliases of {@code intent} that
-     * point at one of {@code created} go back to the old key, each of {@code created} is scheduled for deletion with
-     * the shortest window, the intent is removed, and the key is planned again.
+     * point at one of {@code created} go back to the old key, each of {@code created} not yet pending deletion is
+     * scheduled for deletion with the shortest window, the intent is removed, and the key is planned again.
      *
-     * @param created the keys that run created: the one its intent names, or those that carry
-     *     {@value KmsKey#ROTATED_FROM_TAG} naming the old key (with its spec and usage), not yet pending deletion
+     * @param created the keys that run created: the one its intent names, and those that carry
+     *     {@value KmsKey#ROTATED_FROM_TAG} naming the old key (with its spec and usage)
      */
     record Repair(KmsKeyRecord intent, List<KmsKey> created) implements KmsKeyDecision {
 

@@ -161,17 +161,22 @@ public final class KmsKeyRotation {
                 keys.pointAlias(alias, old.id());
             }
         }
-        for (KmsKey created : repair.created()) {
+        for (KmsKey created : withdrawable(repair)) {
             keys.scheduleDeletion(created.id(), WITHDRAWN_KEY_WINDOW_DAYS);
         }
         records.removeIntent(repair.intent().alias(), repair.intent().oldKeyId());
-        return new Withdrawn(repairReason(repair), repair.created().stream().map(KmsKey::arn).findFirst());
+        return new Withdrawn(repairReason(repair), withdrawable(repair).stream().map(KmsKey::arn).findFirst());
+    }
+
+    /** The keys of an interrupted run not yet scheduled for deletion (a roll-back may have done it already). */
+    private static List<KmsKey> withdrawable(Repair repair) {
+        return repair.created().stream().filter(key -> !key.isPendingDeletion()).toList();
     }
 
     private static String repairReason(Repair repair) {
-        List<String> created = repair.created().stream().map(KmsKey::id).toList();
+        List<String> created = withdrawable(repair).stream().map(KmsKey::id).toList();
         return "an interrupted rotation of key " + repair.intent().oldKeyId() + " was withdrawn" + (created.isEmpty()
-                ? " (it had created no key)" : " (its aliases moved back; key " + String.join(", ", created)
+                ? " (no key of it left to withdraw)" : " (its aliases moved back; key " + String.join(", ", created)
                 + " scheduled for deletion in " + WITHDRAWN_KEY_WINDOW_DAYS + " days)");
     }
 

@@ -171,8 +171,7 @@ public final class KmsRotationPlanner {
         List<KmsKey> created = new ArrayList<>();
         for (KmsKey candidate : allKeys) {
             boolean named = intent.newKeyId().filter(candidate.id()::equals).isPresent();
-            if ((named || candidate.isCopyOf(old)) && !candidate.isPendingDeletion()
-                    && !candidate.id().equals(old.id())) {
+            if ((named || candidate.isCopyOf(old)) && !candidate.id().equals(old.id())) {
                 created.add(candidate);
             }
         }

@@ -207,7 +207,8 @@ class KmsRotationPlannerTest {
         KmsKeyDecision decision = planner.decide(key().withAliases().kms(), all, List.of(intent.withNewKey(NEW)), NOW);
 
         assertThat(decision).isInstanceOf(Repair.class);
-        assertThat(((Repair) decision).created()).containsExactly(named, tagged);
+        assertThat(((Repair) decision).created()).as("what its aliases may point at; the use case withdraws those"
+                + " not yet pending deletion").containsExactly(named, tagged, alreadyWithdrawn);
     }
 
     @Test
