@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeySpec;
@@ -83,7 +84,7 @@ class KmsKeyRotationIT {
         account.createTable().verifySender();
         kms = account.aws().kms();
         proxy = FaultProxy.start(Moto.shared().endpoint());
-        throughProxy = proxy.clients(() -> AwsClients.withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(1),
+        throughProxy = proxy.clients(() -> AwsClients.withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(3),
                 List.of(faults)));
         account.createUser("alice", Map.of("IKR:EMAIL", "alice@example.com"));
         aliceKey = account.createKey("alice");
@@ -304,6 +305,34 @@ class KmsKeyRotationIT {
         });
         assertThat(account.sentMailsTo(OWNER)).anySatisfy(mail ->
                 assertThat(mail.subject()).contains("action needed for the old KMS key " + hmacOld));
+    }
+
+    @Test
+    @Order(9)
+    void aKmsItemIkrDidNotSeal_isReportedUnverifiedForItsKey_andNeverRetiresIt() {
+        String victim = keyIds.get("noAlias");
+        Instant due = runAt.plus(Duration.ofDays(6));
+        account.putItem(Map.of("user", AttributeValue.fromS("alias/forged"), "ak", AttributeValue.fromS(victim),
+                "kind", AttributeValue.fromS("kms_key"), "aliases", AttributeValue.fromS("alias/forged"),
+                "email", AttributeValue.fromS("thief@example.net"), "state", AttributeValue.fromS("pending_deletion"),
+                "new_ak", AttributeValue.fromS(keyIds.get("untagged")), "started_at", AttributeValue.fromS(
+                        runAt.toString()), "delete_on", AttributeValue.fromN(Long.toString(due.getEpochSecond()))));
+
+        var plan = RotatorWiring.rotator(RotatorConfig.from(rotatorEnv()), throughProxy, clockAt(due))
+                .run(Moto.ACCOUNT_ID, Rotator.Mode.PLAN);
+        Map<String, Object> expired = new Expiry(account.aws(), TestAccount.TABLE).run(due.plus(Duration.ofHours(1)),
+                new DestructorHandler(DestructorConfig.from(destructorEnv()), new AwsClients(), clockAt(due)),
+                context());
+
+        assertThat(plan.kmsKeys().orElseThrow()).filteredOn(outcome -> outcome.keyId().equals(victim))
+                .singleElement().satisfies(outcome -> {
+                    assertThat(outcome.action().code()).isEqualTo("unverified_record");
+                    assertThat(outcome.reason()).contains("alias/forged").contains("not written by IKR");
+                });
+        assertThat((List<?>) expired.get("batchItemFailures")).isEmpty();
+        assertThat(describe(victim).keyStateAsString()).isEqualTo("Enabled");
+        assertThat(logs.all()).contains("\"result\":\"unverified_record\"");
+        assertThat(account.sentMailsTo("thief@example.net")).isEmpty();
     }
 
     // --- the runs -------------------------------------------------------------------------------------------
