@@ -2,7 +2,6 @@ package dev.ikr.aws;
 
 import dev.ikr.domain.KmsKeyRecord;
 import dev.ikr.domain.RecordSeal;
-import dev.ikr.domain.RecordState;
 import dev.ikr.domain.UnverifiedRecord;
 import dev.ikr.log.JsonLog;
 import dev.ikr.port.KmsKeyRecords;
@@ -83,14 +82,11 @@ public final class DynamoKmsKeyRecords implements KmsKeyRecords {
 
     @Override
     public boolean isScheduled(String alias, String oldKeyId, String newKeyId) {
-        Optional<Map<String, AttributeValue>> item = writes.get(alias, oldKeyId)
-                .filter(RotationTableItems::isKmsKeyItem);
-        if (item.isEmpty()) {
-            return false;
-        }
-        KmsKeyRecord record = RotationTableItems.toKmsKeyRecord(item.get());
-        return record.state() == RecordState.PENDING_DELETION && record.newKeyId().equals(Optional.of(newKeyId))
-                && authenticator.whyNotAuthentic(record, RotationTableItems.seal(item.get())).isEmpty();
+        return writes.scheduledItem(alias, oldKeyId, newKeyId)
+                .filter(RotationTableItems::isKmsKeyItem)
+                .filter(item -> authenticator.whyNotAuthentic(RotationTableItems.toKmsKeyRecord(item),
+                        RotationTableItems.seal(item)).isEmpty())
+                .isPresent();
     }
 
     @Override

@@ -108,13 +108,11 @@ public final class DynamoPendingDeletions implements PendingDeletions {
 
     @Override
     public boolean isScheduled(String user, String oldKeyId, String newKeyId) {
-        var item = writes.get(user, oldKeyId);
-        if (item.isEmpty() || RotationTableItems.isKmsKeyItem(item.get())) {
-            return false;
-        }
-        RotationRecord record = RotationTableItems.toRecord(item.get());
-        return record.state() == RecordState.PENDING_DELETION && record.newKeyId().equals(Optional.of(newKeyId))
-                && authenticator.whyNotAuthentic(record, RotationTableItems.seal(item.get())).isEmpty();
+        return writes.scheduledItem(user, oldKeyId, newKeyId)
+                .filter(item -> !RotationTableItems.isKmsKeyItem(item))
+                .filter(item -> authenticator.whyNotAuthentic(RotationTableItems.toRecord(item),
+                        RotationTableItems.seal(item)).isEmpty())
+                .isPresent();
     }
 
     @Override

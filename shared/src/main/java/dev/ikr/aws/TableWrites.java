@@ -1,6 +1,7 @@
 package dev.ikr.aws;
 
 import dev.ikr.domain.RecordState;
+import dev.ikr.domain.RotationRecord;
 import dev.ikr.port.RotationConflictException;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,17 @@ final class TableWrites {
         var item = dynamoDb.getItem(request -> request.tableName(table).consistentRead(true)
                 .key(RotationTableItems.key(user, oldKeyId))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    /**
+     * The item, if it reads as a pending deletion in favour of {@code newKeyId} (a write whose reply was lost); its
+     * seal is the caller's to check, as its kind decides.
+     */
+    Optional<Map<String, AttributeValue>> scheduledItem(String user, String oldKeyId, String newKeyId) {
+        return get(user, oldKeyId).filter(item -> {
+            RotationRecord record = RotationTableItems.toRecord(item);
+            return record.state() == RecordState.PENDING_DELETION && record.newKeyId().equals(Optional.of(newKeyId));
+        });
     }
 
     /** Removes an intent, and only an intent: an item that is gone or changed meanwhile is left as it is. */

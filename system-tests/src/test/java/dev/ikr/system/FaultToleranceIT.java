@@ -292,12 +292,9 @@ class FaultToleranceIT {
     void everyCallTheFunctionsMake_isAFaultCase() {
         seedAccount();
 
-        Map<String, Long> before = steady.callCounter().snapshot();
-        rotate(runAt, steady);
-        Set<String> rotatorCalls = steady.callCounter().since(before).keySet();
-        before = steady.callCounter().snapshot();
-        assertThat(expire(runAt.plus(Duration.ofDays(6)), steady)).isEmpty();
-        Set<String> destructorCalls = steady.callCounter().since(before).keySet();
+        Map<Phase, Set<String>> calls = callsOfARotationAndAnExpiryWithoutFaults();
+        Set<String> rotatorCalls = calls.get(Phase.ROTATOR);
+        Set<String> destructorCalls = calls.get(Phase.DESTRUCTOR);
 
         assertThat(Call.operations(Phase.ROTATOR)).as("the rotator's calls with a fault case")
                 .containsAll(rotatorCalls);
@@ -310,6 +307,16 @@ class FaultToleranceIT {
         assertThat(proxy.exchanges()).extracting(Exchange::operation)
                 .as("the proxy names the calls as the counter does")
                 .containsExactlyInAnyOrderElementsOf(counted(steady.callCounter().snapshot()));
+    }
+
+    /** The operations a rotation and then an expiry make, each counted as the call counter names them. */
+    private Map<Phase, Set<String>> callsOfARotationAndAnExpiryWithoutFaults() {
+        Map<String, Long> before = steady.callCounter().snapshot();
+        rotate(runAt, steady);
+        Set<String> rotatorCalls = steady.callCounter().since(before).keySet();
+        before = steady.callCounter().snapshot();
+        assertThat(expire(runAt.plus(Duration.ofDays(6)), steady)).isEmpty();
+        return Map.of(Phase.ROTATOR, rotatorCalls, Phase.DESTRUCTOR, steady.callCounter().since(before).keySet());
     }
 
     /**
@@ -464,15 +471,9 @@ class FaultToleranceIT {
     void everyCallOfTheKmsKeysRotation_isAFaultCase() {
         seedKmsKey();
 
-        Map<String, Long> before = steady.callCounter().snapshot();
-        rotate(runAt, steady);
-        Set<String> rotatorCalls = steady.callCounter().since(before).keySet();
-        before = steady.callCounter().snapshot();
-        assertThat(expire(runAt.plus(Duration.ofDays(6)), steady)).isEmpty();
-        Set<String> destructorCalls = steady.callCounter().since(before).keySet();
-
+        Map<Phase, Set<String>> calls = callsOfARotationAndAnExpiryWithoutFaults();
         for (Phase phase : Phase.values()) {
-            Set<String> made = phase == Phase.ROTATOR ? rotatorCalls : destructorCalls;
+            Set<String> made = calls.get(phase);
             Set<String> cases = new HashSet<>(Call.operations(phase));
             cases.addAll(KmsCall.operations(phase, false));
             assertThat(cases).as("the %s's calls with a fault case", phase).containsAll(made);
@@ -499,13 +500,7 @@ class FaultToleranceIT {
     }
 
     private <T> T kmsPhase(KmsCall call, Function<AwsClients, T> run) {
-        call.alsoFailing.ifPresent(operation -> proxy.fail(operation, Fault.SERVER_ERROR));
-        proxy.fail(call.operation, call.whenBody, call.fault);
-        try {
-            return run.apply(faulty);
-        } finally {
-            proxy.heal();
-        }
+        return withFault(call.operation, call.whenBody, call.fault, call.alsoFailing, run);
     }
 
     private void assertKmsInvariants(String original, int retirementsFrom) {
@@ -588,8 +583,14 @@ class FaultToleranceIT {
         if (call.phase != phase) {
             return run.apply(steady);
         }
-        call.alsoFailing.ifPresent(operation -> proxy.fail(operation, Fault.SERVER_ERROR));
-        proxy.fail(call.operation, call.whenBody, fault);
+        return withFault(call.operation, call.whenBody, fault, call.alsoFailing, run);
+    }
+
+    /** Runs {@code run} with the faulty clients, {@code operation} failing (and {@code alsoFailing} with a 5xx). */
+    private <T> T withFault(String operation, Predicate<String> whenBody, Fault fault, Optional<String> alsoFailing,
+            Function<AwsClients, T> run) {
+        alsoFailing.ifPresent(other -> proxy.fail(other, Fault.SERVER_ERROR));
+        proxy.fail(operation, whenBody, fault);
         try {
             return run.apply(faulty);
         } finally {
