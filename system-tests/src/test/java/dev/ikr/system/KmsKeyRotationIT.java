@@ -16,8 +16,6 @@ import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
 import dev.ikr.rotator.RotatorWiring;
 import dev.ikr.testbed.FaultInjector;
-import dev.ikr.testbed.FaultProxy;
-import dev.ikr.testbed.FaultProxy.Fault;
 import dev.ikr.testbed.LogCapture;
 import dev.ikr.testbed.Moto;
 import dev.ikr.testbed.TestAccount;
@@ -33,7 +31,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -48,11 +45,14 @@ import software.amazon.awssdk.services.kms.model.KeySpec;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.kms.model.OriginType;
 import software.amazon.awssdk.services.kms.model.Tag;
+import software.amazon.awssdk.services.kms.model.UpdateAliasRequest;
 
 /**
  * The KMS keys' rotation against moto, with the real handlers: one account with keys of every kind, set up once,
  * then the runs a deployment makes in order (a plan, a rotation in which one {@code UpdateAlias} fails, a run in which
- * the users cannot be listed, a run that changes nothing, the expiry of the old keys). Each test checks what its step
+ * the users cannot be listed, a run that changes nothing, the expiry of the old keys, a forged item). Faults come from
+ * an in-process injector, which fails a call at once; the fault matrix ({@code FaultToleranceIT}) fails every KMS call
+ * on the wire. Each test checks what its step
  * left in KMS, the table and the mailbox.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -73,8 +73,7 @@ class KmsKeyRotationIT {
     private final Map<String, String> keyIds = new HashMap<>();
     private final Map<String, String> policies = new HashMap<>();
     private final FaultInjector faults = new FaultInjector();
-    private FaultProxy proxy;
-    private AwsClients throughProxy;
+    private final AwsClients clients = new AwsClients(List.of(faults));
     private KmsClient kms;
     private String aliceKey;
 
@@ -83,9 +82,6 @@ class KmsKeyRotationIT {
         Moto.shared().reset();
         account.createTable().verifySender();
         kms = account.aws().kms();
-        proxy = FaultProxy.start(Moto.shared().endpoint());
-        throughProxy = proxy.clients(() -> AwsClients.withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(3),
-                List.of(faults)));
         account.createUser("alice", Map.of("IKR:EMAIL", "alice@example.com"));
         aliceKey = account.createKey("alice");
         Map<String, String> owned = Map.of("IKR:EMAIL", OWNER, "team", "payments",
@@ -108,15 +104,10 @@ class KmsKeyRotationIT {
         kms.disableKey(request -> request.keyId(keyIds.get("disabled")));
     }
 
-    @AfterAll
-    void stopProxy() {
-        proxy.close();
-    }
-
     @Test
     @Order(1)
     void plan_listsEveryKeyWithItsDecision_andChangesNothing() {
-        var summary = RotatorWiring.rotator(RotatorConfig.from(rotatorEnv()), throughProxy, clockAt(runAt))
+        var summary = RotatorWiring.rotator(RotatorConfig.from(rotatorEnv()), clients, clockAt(runAt))
                 .run(Moto.ACCOUNT_ID, Rotator.Mode.PLAN);
 
         Map<String, String> actions = new TreeMap<>();
@@ -132,11 +123,13 @@ class KmsKeyRotationIT {
     @Test
     @Order(2)
     void firstRun_movesTheAliasesOfRsaEccAndHmacKeys_toANewKeyWithTheSameSpecUsagePolicyAndTags() {
-        proxy.fail("kms:UpdateAlias", body -> body.contains("alias/flaky-2"), Fault.SERVER_ERROR);
+        // the fault matrix (FaultToleranceIT) fails UpdateAlias on the wire; here KMS refuses one alias at once
+        faults.fail("UpdateAlias", request -> request instanceof UpdateAliasRequest update
+                && update.aliasName().equals("alias/flaky-2"));
         try {
             rotate(runAt, true);
         } finally {
-            proxy.heal();
+            faults.heal();
         }
 
         for (String name : List.of("rsa", "ecc", "hmac")) {
@@ -318,7 +311,7 @@ class KmsKeyRotationIT {
                 "new_ak", AttributeValue.fromS(keyIds.get("untagged")), "started_at", AttributeValue.fromS(
                         runAt.toString()), "delete_on", AttributeValue.fromN(Long.toString(due.getEpochSecond()))));
 
-        var plan = RotatorWiring.rotator(RotatorConfig.from(rotatorEnv()), throughProxy, clockAt(due))
+        var plan = RotatorWiring.rotator(RotatorConfig.from(rotatorEnv()), clients, clockAt(due))
                 .run(Moto.ACCOUNT_ID, Rotator.Mode.PLAN);
         Map<String, Object> expired = new Expiry(account.aws(), TestAccount.TABLE).run(due.plus(Duration.ofHours(1)),
                 new DestructorHandler(DestructorConfig.from(destructorEnv()), new AwsClients(), clockAt(due)),
@@ -342,7 +335,7 @@ class KmsKeyRotationIT {
     private void rotate(Instant at, boolean mayFail) {
         Map<String, Object> summary;
         try {
-            summary = new RotatorHandler(RotatorConfig.from(rotatorEnv()), throughProxy, clockAt(at))
+            summary = new RotatorHandler(RotatorConfig.from(rotatorEnv()), clients, clockAt(at))
                     .handleRequest(Map.of(), context());
         } catch (RotationRunFailedException failed) {
             assertThat(mayFail).as("the run failed: %s", failed.getMessage()).isTrue();
