@@ -366,6 +366,7 @@ data "aws_iam_policy_document" "this" {
     # only the rotator encrypts a SecureString (deleting one needs no KMS call), and only it delivers keys
     each.key == "rotator" ? [data.aws_iam_policy_document.user_keys_kms.json, data.aws_iam_policy_document.delivery_targets.json] : [],
     local.shared_policy_documents,
+    [data.aws_iam_policy_document.kms_rotation[each.key].json],
     [data.aws_iam_policy_document.logs[each.key].json, data.aws_iam_policy_document.tracing.json],
   )
 }

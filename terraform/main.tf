@@ -49,7 +49,7 @@ locals {
   }
 
   rotator_environment = {
-    for name, value in merge(local.shared_environment, {
+    for name, value in merge(local.shared_environment, local.kms_rotation_environment.rotator, {
       ROTATE_AFTER_DAYS = tostring(var.rotate_after_days)
       DELETE_AFTER_DAYS = tostring(var.delete_after_days)
       # null leaves the variable out: a single stage
@@ -66,7 +66,7 @@ locals {
   }
 
   destructor_environment = {
-    for name, value in merge(local.shared_environment, {
+    for name, value in merge(local.shared_environment, local.kms_rotation_environment.destructor, {
       RETRY_AFTER_MINS     = tostring(var.retry_after_mins)
       MAX_DELETE_ATTEMPTS  = tostring(var.max_delete_attempts)
       IN_USE_POSTPONE_DAYS = tostring(var.in_use_postpone_days)

@@ -67,4 +67,7 @@ module "iam_key_rotator" {
   tags                   = var.tags
 
   alarm_email = var.alarm_email
+
+  enable_kms_rotation      = var.enable_kms_rotation
+  kms_enable_auto_rotation = var.kms_enable_auto_rotation
 }

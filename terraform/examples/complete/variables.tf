@@ -68,3 +68,15 @@ variable "table_admin_principal_arns" {
   default     = []
   description = "IAM roles or users who may delete the table's items (cancel a deletion); nobody else but IKR may write them"
 }
+
+variable "enable_kms_rotation" {
+  type        = bool
+  default     = false
+  description = "Whether IKR also rotates the asymmetric and HMAC KMS keys that carry IKR:EMAIL"
+}
+
+variable "kms_enable_auto_rotation" {
+  type        = bool
+  default     = false
+  description = "Whether IKR turns on KMS's automatic rotation of the symmetric keys that carry IKR:EMAIL"
+}

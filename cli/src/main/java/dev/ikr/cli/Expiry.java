@@ -3,6 +3,7 @@ package dev.ikr.cli;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.ikr.aws.AwsClients;
+import dev.ikr.aws.AwsKmsKeys;
 import dev.ikr.aws.IamDirectory;
 import dev.ikr.aws.RotationTableItems;
 import dev.ikr.destructor.DestructorHandler;
@@ -61,7 +62,9 @@ public final class Expiry {
         }
         var result = new LinkedHashMap<String, Object>();
         result.put("now", now.toString());
-        result.put("expired", expired.stream().map(this::afterwards).toList());
+        result.put("expired", expired.stream().map(record -> RotationTableItems.isKmsKeyItem(
+                expiredItems.get(keyOf(record.user(), record.oldKeyId()))) ? kmsKeyAfterwards(record)
+                : afterwards(record)).toList());
         result.put("deliveredToDestructor", removals.size());
         if (removals.size() > fromStream) {
             result.put("note", (removals.size() - fromStream) + " REMOVE record(s) were not in the stream (moto hands"
@@ -159,6 +162,22 @@ public final class Expiry {
                 .filter(found -> found.id().equals(record.oldKeyId())).findFirst();
         entry.put("keyDeleted", key.isEmpty());
         key.ifPresent(found -> entry.put("keyActive", found.isActive()));
+        return withItemBack(entry, record);
+    }
+
+    /** What became of a KMS key's expired item: the old key's state (and deletion date), and the item if it is back. */
+    private Map<String, Object> kmsKeyAfterwards(RotationRecord record) {
+        var entry = new LinkedHashMap<String, Object>();
+        entry.put("alias", record.user());
+        entry.put("keyId", record.oldKeyId());
+        entry.put("retireOn", record.deleteOn().orElseThrow().toString());
+        var key = new AwsKmsKeys(clients.kms()).find(record.oldKeyId());
+        entry.put("keyState", key.map(found -> found.state()).orElse("gone"));
+        key.flatMap(found -> found.deletionDate()).ifPresent(at -> entry.put("keyDeletionDate", at.toString()));
+        return withItemBack(entry, record);
+    }
+
+    private Map<String, Object> withItemBack(Map<String, Object> entry, RotationRecord record) {
         var back = clients.dynamoDb().getItem(request -> request.tableName(table).consistentRead(true)
                 .key(RotationTableItems.key(record.user(), record.oldKeyId()))).item();
         if (back != null && !back.isEmpty()) {

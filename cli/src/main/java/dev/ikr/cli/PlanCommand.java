@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Print what a rotator run would do for each tagged user, the pending deletions with their"
                 + " stage (deactivation or deletion), next date, deletion date and the old key's last use, the records that need attention and the table items IKR did not write (unverifiedRecords),"
+                + " and, with ROTATE_KMS_KEYS, each KMS key with its decision (kmsKeys),"
                 + " without changing anything (read-only calls only).",
         footer = {"", "Example:", "  scripts/ikr plan --now 2027-03-01 | jq '.users[] | select(.action==\"would_rotate\")'"})
 final class PlanCommand implements Callable<Integer> {

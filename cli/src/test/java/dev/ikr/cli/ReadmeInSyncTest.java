@@ -19,8 +19,11 @@ class ReadmeInSyncTest {
     @Test
     void everyTerraformInput_isInTheReadmesInputsTable() throws IOException {
         String readme = Files.readString(REPOSITORY.resolve("README.md"));
-        List<String> inputs = matches(Files.readString(REPOSITORY.resolve("terraform/variables.tf")),
-                "(?m)^variable \"([a-z0-9_]+)\"");
+        List<String> inputs = new ArrayList<>();
+        for (String file : List.of("variables.tf", "kms_rotation.tf")) {
+            inputs.addAll(matches(Files.readString(REPOSITORY.resolve("terraform/" + file)),
+                    "(?m)^variable \"([a-z0-9_]+)\""));
+        }
 
         assertThat(inputs).hasSizeGreaterThan(20);
         assertThat(inputs).allSatisfy(input -> assertThat(readme).as("README documents input %s", input)
@@ -31,14 +34,15 @@ class ReadmeInSyncTest {
     void everyEnvironmentVariableTheConfigReads_isInTheReadme() throws IOException {
         String readme = Files.readString(REPOSITORY.resolve("README.md"));
         var variables = new ArrayList<String>();
-        for (String config : List.of("RotatorConfig", "DestructorConfig", "MailConfig", "AccountsConfig")) {
+        for (String config : List.of("RotatorConfig", "DestructorConfig", "MailConfig", "AccountsConfig",
+                "KmsRotationConfig")) {
             String source = Files.readString(
                     REPOSITORY.resolve("shared/src/main/java/dev/ikr/config/" + config + ".java"));
             variables.addAll(matches(source, "\"([A-Z][A-Z0-9_]{3,})\""));
         }
 
         assertThat(variables).contains("IAM_KEY_ROTATOR_TABLE", "ROTATE_AFTER_DAYS", "MAILGUN_API_URL", "ACCOUNTS",
-                "MEMBER_ROLE_NAME", "ACCOUNT_QUEUE_URL");
+                "MEMBER_ROLE_NAME", "ACCOUNT_QUEUE_URL", "ROTATE_KMS_KEYS", "KMS_PENDING_WINDOW_DAYS");
         assertThat(variables).allSatisfy(variable -> assertThat(readme).as("README documents %s", variable)
                 .contains("`" + variable + "`"));
     }

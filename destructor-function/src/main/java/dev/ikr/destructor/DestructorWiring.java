@@ -1,6 +1,8 @@
 package dev.ikr.destructor;
 
 import dev.ikr.aws.AwsClients;
+import dev.ikr.aws.AwsKmsKeys;
+import dev.ikr.aws.DynamoKmsKeyRecords;
 import dev.ikr.aws.DynamoPendingDeletions;
 import dev.ikr.aws.IamDirectory;
 import dev.ikr.aws.KmsRecordAuthenticator;
@@ -72,6 +74,9 @@ public final class DestructorWiring {
                 new MessageRenderer(),
                 new Destructor.Options(config.encryptKeyPair(), config.retryAfter(), config.maxDeleteAttempts(),
                         config.maxConcurrency(), config.adminEmail(), config.inUse()),
-                clock);
+                clock)
+                .withKmsKeys(new AwsKmsKeys(hub.kms()),
+                        new DynamoKmsKeyRecords(hub.dynamoDb(), config.tableName(), authenticator),
+                        config.kmsPendingWindowDays());
     }
 }

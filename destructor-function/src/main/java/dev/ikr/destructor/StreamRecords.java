@@ -36,12 +36,16 @@ final class StreamRecords {
         }
         try {
             var item = toSdk(record.getDynamodb().getOldImage());
-            var oldImage = RotationTableItems.toRecord(item);
             Identity identity = record.getUserIdentity();
             boolean byTtl = identity != null && TTL_TYPE.equals(identity.getType())
                     && TTL_PRINCIPAL.equals(identity.getPrincipalId());
             String removedBy = identity == null ? "a caller of DeleteItem"
                     : identity.getType() + "/" + identity.getPrincipalId();
+            if (RotationTableItems.isKmsKeyItem(item)) {
+                return new StreamChange.KmsKeyRemoved(eventId, byTtl, removedBy,
+                        RotationTableItems.toKmsKeyRecord(item), RotationTableItems.seal(item));
+            }
+            var oldImage = RotationTableItems.toRecord(item);
             return new StreamChange.Removed(eventId, byTtl, removedBy, oldImage, RotationTableItems.seal(item));
         } catch (IllegalArgumentException | DateTimeException unreadable) {
             return new StreamChange.Malformed(eventId, "the old image cannot be read: " + unreadable.getMessage());

@@ -132,8 +132,10 @@ public final class RotatorHandler implements RequestHandler<Map<String, Object>,
         if (summary.anyFailed()) {
             long failed = summary.users().stream().filter(user -> user.action() == dev.ikr.rotation.Action.FAILED)
                     .count();
-            throw new RotationRunFailedException(failed + " user(s) failed; every other user was handled; summary: "
-                    + toJson(response), response);
+            int failedKeys = summary.kmsCounts().getOrDefault(dev.ikr.rotation.Action.FAILED, 0);
+            throw new RotationRunFailedException(failed + " user(s)" + (failedKeys > 0 ? " and " + failedKeys
+                    + " KMS key(s)" : "") + " failed; every other user" + (summary.kmsKeys().isPresent()
+                    ? " and key" : "") + " was handled; summary: " + toJson(response), response);
         }
         return response;
     }

@@ -5,6 +5,8 @@ import dev.ikr.aws.MemberAccounts;
 import dev.ikr.aws.OrganizationsAccounts;
 import dev.ikr.aws.SqsAccountQueue;
 import dev.ikr.aws.AwsKeyTargets;
+import dev.ikr.aws.AwsKmsKeys;
+import dev.ikr.aws.DynamoKmsKeyRecords;
 import dev.ikr.aws.DynamoPendingDeletions;
 import dev.ikr.aws.IamDirectory;
 import dev.ikr.aws.KmsRecordAuthenticator;
@@ -18,7 +20,10 @@ import dev.ikr.port.PendingDeletions;
 import dev.ikr.rotation.AccountDispatch;
 import dev.ikr.rotation.AccountScopedDeletions;
 import dev.ikr.rotation.AccountWorker;
+import dev.ikr.domain.RotationPolicy;
 import dev.ikr.rotation.Adoption;
+import dev.ikr.rotation.KmsKeyRotation;
+import dev.ikr.rotation.KmsRotationPlanner;
 import dev.ikr.rotation.Rotator;
 import dev.ikr.wiring.Mailers;
 import java.security.SecureRandom;
@@ -39,9 +44,11 @@ public final class RotatorWiring {
 
     /** The same, sending through {@code mailer} (the demo wraps the configured one to show what was sent). */
     public static Rotator rotator(RotatorConfig config, AwsClients clients, Clock clock, Mailer mailer) {
-        return new Rotator(
+        var authenticator = authenticator(config, clients);
+        var rotator = new Rotator(
                 new IamDirectory(clients.iam()),
-                pendingDeletions(config, clients),
+                new AccountScopedDeletions(new DynamoPendingDeletions(clients.dynamoDb(), config.tableName(),
+                        authenticator), Optional.empty()),
                 new SsmSecretStore(clients.ssm(), config.secretKmsKeyId()),
                 new AwsKeyTargets(clients, config.secretKmsKeyId()),
                 mailer,
@@ -49,6 +56,15 @@ public final class RotatorWiring {
                 options(config),
                 clock,
                 new SecureRandom());
+        if (!config.kmsKeys().enabled()) {
+            return rotator;
+        }
+        return rotator.withKmsKeys(new KmsKeyRotation(new AwsKmsKeys(clients.kms()),
+                new DynamoKmsKeyRecords(clients.dynamoDb(), config.tableName(), authenticator), mailer,
+                new MessageRenderer(), new KmsRotationPlanner.Options(
+                        new RotationPolicy(config.kmsKeys().rotateAfterDays(), config.policy().deleteAfterDays()),
+                        config.allowedEmailDomains(), config.kmsKeys().enableAutoRotation()),
+                config.adminEmail()));
     }
 
     /**
@@ -84,8 +100,12 @@ public final class RotatorWiring {
 
     /** The whole table, its items sealed and checked with the record key. */
     public static PendingDeletions table(RotatorConfig config, AwsClients clients) {
-        return new DynamoPendingDeletions(clients.dynamoDb(), config.tableName(), new KmsRecordAuthenticator(
-                clients.kms(), clients.ssm(), config.recordKmsKeyArn(), config.tableName()));
+        return new DynamoPendingDeletions(clients.dynamoDb(), config.tableName(), authenticator(config, clients));
+    }
+
+    /** Seals and checks the table's items with the record key (one per run: it reads the data key once). */
+    private static KmsRecordAuthenticator authenticator(RotatorConfig config, AwsClients clients) {
+        return new KmsRecordAuthenticator(clients.kms(), clients.ssm(), config.recordKmsKeyArn(), config.tableName());
     }
 
     /**

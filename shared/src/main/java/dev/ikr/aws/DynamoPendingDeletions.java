@@ -34,11 +34,13 @@ public final class DynamoPendingDeletions implements PendingDeletions {
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final RecordAuthenticator authenticator;
+    private final TableWrites writes;
 
     public DynamoPendingDeletions(DynamoDbClient dynamoDb, String table, RecordAuthenticator authenticator) {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.authenticator = authenticator;
+        this.writes = new TableWrites(dynamoDb, table);
     }
 
     @Override
@@ -55,6 +57,9 @@ public final class DynamoPendingDeletions implements PendingDeletions {
         var unverified = new ArrayList<UnverifiedRecord>();
         var deliveries = new ArrayList<LastDelivery>();
         for (Map<String, AttributeValue> item : items) {
+            if (RotationTableItems.isKmsKeyItem(item)) {
+                continue; // a KMS key's item: DynamoKmsKeyRecords reads it
+            }
             RotationRecord record;
             try {
                 record = RotationTableItems.toRecord(item);
@@ -87,54 +92,37 @@ public final class DynamoPendingDeletions implements PendingDeletions {
 
     @Override
     public void recordIntent(RotationRecord intent) {
-        put(intent, "attribute_not_exists(#user)", Map.of("#user", RotationTableItems.USER), Map.of());
+        writes.putIntent(sealed(intent));
     }
 
     @Override
     public void recordNewKey(RotationRecord intent) {
-        put(intent, "#state = :rotating", Map.of("#state", RotationTableItems.STATE),
-                Map.of(":rotating", s(RecordState.ROTATING.attributeValue())));
+        writes.putNewKey(sealed(intent));
     }
 
     @Override
     public void scheduleDeletion(RotationRecord scheduled) {
-        put(scheduled, "#state = :rotating OR (#state = :pending AND #new = :new)",
-                Map.of("#state", RotationTableItems.STATE, "#new", RotationTableItems.NEW_KEY),
-                Map.of(":rotating", s(RecordState.ROTATING.attributeValue()),
-                        ":pending", s(RecordState.PENDING_DELETION.attributeValue()),
-                        ":new", s(scheduled.newKeyId().orElseThrow())));
+        scheduled.newKeyId().orElseThrow();
+        writes.putScheduled(sealed(scheduled));
     }
 
     @Override
     public boolean isScheduled(String user, String oldKeyId, String newKeyId) {
-        var item = dynamoDb.getItem(request -> request.tableName(table).consistentRead(true)
-                .key(RotationTableItems.key(user, oldKeyId))).item();
-        if (item == null || item.isEmpty()) {
-            return false;
-        }
-        RotationRecord record = RotationTableItems.toRecord(item);
-        return record.state() == RecordState.PENDING_DELETION && record.newKeyId().equals(Optional.of(newKeyId))
-                && authenticator.whyNotAuthentic(record, RotationTableItems.seal(item)).isEmpty();
+        return writes.scheduledItem(user, oldKeyId, newKeyId)
+                .filter(item -> !RotationTableItems.isKmsKeyItem(item))
+                .filter(item -> authenticator.whyNotAuthentic(RotationTableItems.toRecord(item),
+                        RotationTableItems.seal(item)).isEmpty())
+                .isPresent();
     }
 
     @Override
     public void putBack(RotationRecord record) {
-        var item = RotationTableItems.toItem(record, authenticator.seal(record));
-        dynamoDb.putItem(request -> request.tableName(table).item(item));
+        writes.putBack(sealed(record));
     }
 
     @Override
     public void removeIntent(String user, String oldKeyId) {
-        try {
-            dynamoDb.deleteItem(request -> request
-                    .tableName(table)
-                    .key(RotationTableItems.key(user, oldKeyId))
-                    .conditionExpression("#state = :rotating")
-                    .expressionAttributeNames(Map.of("#state", RotationTableItems.STATE))
-                    .expressionAttributeValues(Map.of(":rotating", s(RecordState.ROTATING.attributeValue()))));
-        } catch (ConditionalCheckFailedException notAnIntent) {
-            // already removed, or no longer an intent: nothing of ours to remove
-        }
+        writes.removeIntent(user, oldKeyId);
     }
 
     @Override
@@ -184,17 +172,11 @@ public final class DynamoPendingDeletions implements PendingDeletions {
     /** Puts the whole sealed item if {@code condition} holds; a failed condition is a conflict. */
     private void put(RotationRecord record, String condition, Map<String, String> names,
             Map<String, AttributeValue> values) {
-        var item = RotationTableItems.toItem(record, authenticator.seal(record));
-        try {
-            dynamoDb.putItem(request -> request
-                    .tableName(table)
-                    .item(item)
-                    .conditionExpression(condition)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values.isEmpty() ? null : values));
-        } catch (ConditionalCheckFailedException changed) {
-            throw new RotationConflictException(record.user(), record.oldKeyId());
-        }
+        writes.put(sealed(record), condition, names, values);
+    }
+
+    private Map<String, AttributeValue> sealed(RotationRecord record) {
+        return RotationTableItems.toItem(record, authenticator.seal(record));
     }
 
     private static AttributeValue epochSeconds(RotationRecord record) {

@@ -1,6 +1,7 @@
 package dev.ikr.aws;
 
 import dev.ikr.crypto.RecordMac;
+import dev.ikr.domain.KmsKeyRecord;
 import dev.ikr.domain.RecordSeal;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.SecretParameterName;
@@ -11,6 +12,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
@@ -64,12 +67,31 @@ public final class KmsRecordAuthenticator implements RecordAuthenticator {
 
     @Override
     public RecordSeal seal(RotationRecord record) {
-        DataKey key = signingKey.get();
-        return new RecordSeal(base64(RecordMac.compute(key.plain(), scope, record)), key.wrapped());
+        return sealWith(key -> RecordMac.compute(key, scope, record));
     }
 
     @Override
     public Optional<String> whyNotAuthentic(RotationRecord record, Optional<RecordSeal> seal) {
+        return check(seal, (key, mac) -> RecordMac.matches(key, scope, record, mac));
+    }
+
+    @Override
+    public RecordSeal seal(KmsKeyRecord record) {
+        return sealWith(key -> RecordMac.compute(key, scope, record));
+    }
+
+    @Override
+    public Optional<String> whyNotAuthentic(KmsKeyRecord record, Optional<RecordSeal> seal) {
+        return check(seal, (key, mac) -> RecordMac.matches(key, scope, record, mac));
+    }
+
+    private RecordSeal sealWith(Function<byte[], byte[]> macOf) {
+        DataKey key = signingKey.get();
+        return new RecordSeal(base64(macOf.apply(key.plain())), key.wrapped());
+    }
+
+    /** Why the seal does not prove the item; {@code matches} says whether a MAC is the item's under a data key. */
+    private Optional<String> check(Optional<RecordSeal> seal, BiPredicate<byte[], byte[]> matches) {
         if (seal.isEmpty()) {
             return Optional.of("it carries no MAC (written by the original project, by hand, or by another tool)");
         }
@@ -85,7 +107,7 @@ public final class KmsRecordAuthenticator implements RecordAuthenticator {
         if (key.isEmpty()) {
             return Optional.of("its MAC key was not made by the record KMS key " + recordKeyArn);
         }
-        return RecordMac.matches(key.get(), scope, record, mac) ? Optional.empty()
+        return matches.test(key.get(), mac) ? Optional.empty()
                 : Optional.of("its MAC does not match its fields (changed since IKR wrote it, or copied from another"
                         + " item)");
     }

@@ -1,5 +1,6 @@
 package dev.ikr.aws;
 
+import dev.ikr.domain.KmsKeyRecord;
 import dev.ikr.domain.RecordSeal;
 import dev.ikr.domain.RecordState;
 import dev.ikr.domain.RotationRecord;
@@ -30,6 +31,10 @@ public final class RotationTableItems {
     /** The item's seal (see {@link dev.ikr.domain.RecordSeal}). */
     public static final String MAC = "mac";
     public static final String MAC_KEY = "mac_key";
+    /** {@value KmsKeyRecord#KIND} on a KMS key's item; absent on an access key's item (the original project's too). */
+    public static final String KIND = "kind";
+    /** A KMS key's item: the aliases its rotation moves, comma-separated. */
+    public static final String ALIASES = "aliases";
 
     private RotationTableItems() {
     }
@@ -117,5 +122,29 @@ public final class RotationTableItems {
                 throw new IllegalArgumentException("the record's '" + name + "' attribute is not a whole number");
             }
         });
+    }
+
+    /** Whether an item is a KMS key's: its {@value #KIND} says so, and its hash key is an alias name. */
+    public static boolean isKmsKeyItem(Map<String, AttributeValue> item) {
+        return string(item, KIND).filter(KmsKeyRecord.KIND::equals).isPresent()
+                && string(item, USER).filter(user -> user.startsWith("alias/")).isPresent();
+    }
+
+    /** The item of a KMS key's {@code record} with its seal. */
+    public static Map<String, AttributeValue> toItem(KmsKeyRecord record, RecordSeal seal) {
+        var item = toItem(record.rotation(), seal);
+        item.put(KIND, AttributeValue.fromS(KmsKeyRecord.KIND));
+        item.put(ALIASES, AttributeValue.fromS(record.aliasList()));
+        return item;
+    }
+
+    /**
+     * Reads a KMS key's item.
+     *
+     * @throws IllegalArgumentException naming the attribute that is missing or malformed
+     */
+    public static KmsKeyRecord toKmsKeyRecord(Map<String, AttributeValue> item) {
+        String aliases = requiredString(item, ALIASES);
+        return new KmsKeyRecord(toRecord(item), KmsKeyRecord.parseAliasList(aliases));
     }
 }

@@ -28,6 +28,8 @@ import java.util.Optional;
  *     {@code IN_USE_POLICY} ({@code proceed} or {@code hold}): what happens after that
  * @param memberRole {@code MEMBER_ROLE_NAME} ({@code ikr-member}) and {@code MEMBER_EXTERNAL_ID}: the role assumed in
  *     the account an item names (an item without an account is the table's own: no role)
+ * @param kmsPendingWindowDays {@code KMS_PENDING_WINDOW_DAYS} (30; 7 to 30): how long a retired KMS key waits for
+ *     its deletion, during which {@code CancelKeyDeletion} brings it back
  */
 public record DestructorConfig(
         String tableName,
@@ -41,7 +43,8 @@ public record DestructorConfig(
         int maxConcurrency,
         MetricNamespace metricsNamespace,
         InUseGuard inUse,
-        MemberRole memberRole) {
+        MemberRole memberRole,
+        int kmsPendingWindowDays) {
 
     public static final int DEFAULT_RETRY_AFTER_MINS = 5;
     public static final int DEFAULT_MAX_DELETE_ATTEMPTS = 10;
@@ -67,6 +70,7 @@ public record DestructorConfig(
                         Duration.ofDays(env.days("IN_USE_POSTPONE_DAYS", DEFAULT_IN_USE_POSTPONE_DAYS)),
                         env.count("MAX_POSTPONEMENTS", DEFAULT_MAX_POSTPONEMENTS, 100),
                         env.oneOf("IN_USE_POLICY", InUsePolicy.class, InUsePolicy.PROCEED)),
-                AccountsConfig.memberRole(variables));
+                AccountsConfig.memberRole(variables),
+                KmsRotationConfig.pendingWindowDays(env));
     }
 }

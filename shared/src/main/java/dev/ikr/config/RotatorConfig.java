@@ -35,6 +35,7 @@ import java.util.Set;
  *     {@code DELIVERY_FUNCTIONS} (each unset: that kind of {@code IKR:DELIVER_TO} target is off)
  * @param accounts {@code ACCOUNTS} ({@code self}), {@code MEMBER_ROLE_NAME}, {@code MEMBER_EXTERNAL_ID} and
  *     {@code ACCOUNT_QUEUE_URL}: the accounts rotated and how each is reached
+ * @param kmsKeys {@code ROTATE_KMS_KEYS}, {@code KMS_ROTATE_AFTER_DAYS} and {@code KMS_ENABLE_AUTO_ROTATION}
  */
 public record RotatorConfig(
         String tableName,
@@ -49,7 +50,8 @@ public record RotatorConfig(
         Optional<String> secretKmsKeyId,
         MetricNamespace metricsNamespace,
         DeliveryBounds deliveryBounds,
-        AccountsConfig accounts) {
+        AccountsConfig accounts,
+        KmsRotationConfig kmsKeys) {
 
     public static final int DEFAULT_ROTATE_AFTER_DAYS = 85;
     public static final int DEFAULT_DELETE_AFTER_DAYS = 5;
@@ -85,8 +87,15 @@ public record RotatorConfig(
                 env.parsed("DELIVERY_PARAMETER_PREFIX",
                         (raw, name) -> DeliveryBounds.parameterPrefix(raw, name, ownParameters(mail))),
                 env.parsed("DELIVERY_FUNCTIONS", DeliveryBounds::functions).orElse(Set.of()));
+        AccountsConfig accounts = AccountsConfig.from(variables);
+        KmsRotationConfig kmsKeys = KmsRotationConfig.from(env);
+        if (kmsKeys.enabled() && !accounts.selection().isSelf()) {
+            throw new ConfigurationException("ROTATE_KMS_KEYS=true needs ACCOUNTS=self: KMS keys are rotated in the"
+                    + " deployment's own account, so rotate them with a deployment of their account whose ACCOUNTS is"
+                    + " self.");
+        }
         return new RotatorConfig(table, policy, encrypt, mail, accountId, recordKey, admin, concurrency, allowedDomains,
-                secretKmsKeyId, metricsNamespace, delivery, AccountsConfig.from(variables));
+                secretKmsKeyId, metricsNamespace, delivery, accounts, kmsKeys);
     }
 
     /**

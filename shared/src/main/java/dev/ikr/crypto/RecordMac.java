@@ -1,5 +1,6 @@
 package dev.ikr.crypto;
 
+import dev.ikr.domain.KmsKeyRecord;
 import dev.ikr.domain.RotationRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,7 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
  * The HMAC-SHA256 of a table item: over every field IKR reads back (user, both key ids, email, state, dates,
  * attempts, reason, the grace period's deletion date, postponements and last check, and the account the item
  * names) and a scope that names the record key and the table, so an item copied from another table or account does
- * not verify, and an item cannot be moved to another member account. Each field is written with its length, so no two different items have the same input.
+ * not verify, and an item cannot be moved to another member account. Each field is written with its length, so no
+ * two different items have the same input. A KMS key's item ({@link KmsKeyRecord}) adds its kind and aliases after
+ * all of those: an access key's item never has them, so neither kind of item verifies as the other.
  */
 public final class RecordMac {
 
@@ -26,13 +29,27 @@ public final class RecordMac {
     }
 
     public static byte[] compute(byte[] key, String scope, RotationRecord record) {
+        return hmac(key, canonical(scope, record));
+    }
+
+    /** The MAC of a KMS key's item. */
+    public static byte[] compute(byte[] key, String scope, KmsKeyRecord record) {
+        return hmac(key, canonical(scope, record));
+    }
+
+    /** Whether {@code mac} is the MAC of a KMS key's item; compared in constant time. */
+    public static boolean matches(byte[] key, String scope, KmsKeyRecord record, byte[] mac) {
+        return MessageDigest.isEqual(compute(key, scope, record), mac);
+    }
+
+    private static byte[] hmac(byte[] key, byte[] input) {
         if (key.length != KEY_BYTES) {
             throw new IllegalArgumentException("a record MAC key has " + KEY_BYTES + " bytes");
         }
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(key, ALGORITHM));
-            return mac.doFinal(canonical(scope, record));
+            return mac.doFinal(input);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
         }
@@ -69,6 +86,14 @@ public final class RecordMac {
         if (record.account().isPresent()) {
             field(input, "account", record.account());
         }
+        return input.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A KMS key's item: every field of an access key's item, then its kind and aliases. */
+    static byte[] canonical(String scope, KmsKeyRecord record) {
+        var input = new StringBuilder(new String(canonical(scope, record.rotation()), StandardCharsets.UTF_8));
+        field(input, "kind", Optional.of(KmsKeyRecord.KIND));
+        field(input, "aliases", Optional.of(record.aliasList()));
         return input.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -23,6 +23,24 @@ public sealed interface StreamChange {
         }
     }
 
+    /**
+     * A KMS key's item left the table ({@link KmsKeyRecord}): its old key is retired when the TTL removed it.
+     *
+     * @param removedByTtl true when DynamoDB's TTL removed it (the only removal that retires a key)
+     */
+    record KmsKeyRemoved(String eventId, boolean removedByTtl, String removedBy, KmsKeyRecord record,
+            Optional<RecordSeal> seal) implements StreamChange {
+
+        public KmsKeyRemoved {
+            seal = seal == null ? Optional.empty() : seal;
+        }
+
+        /** The same removal as the access keys' planner reads it: what the two kinds of item share. */
+        public Removed asRemoved() {
+            return new Removed(eventId, removedByTtl, removedBy, record.rotation(), seal);
+        }
+    }
+
     /** An insert or a modification: nothing to do. */
     record Other(String eventId, String eventName) implements StreamChange {
     }

@@ -7,7 +7,8 @@ import dev.ikr.domain.EmailAddress;
  * failure at send time. {@link MessageRenderer#render(Mail)} turns it into the text and HTML parts.
  */
 public sealed interface Mail permits NewKeyMail, KeyDeliveredMail, KeyDeletedMail, ActionNeededMail,
-        UnverifiedRecordsMail, AddressChangedMail, KeyDeactivatedMail, KeyInUseMail {
+        UnverifiedRecordsMail, AddressChangedMail, KeyDeactivatedMail, KeyInUseMail, KmsKeyRotatedMail,
+        KmsKeyRetiredMail, KmsKeyActionNeededMail {
 
     /** Who the mail goes to: the key's owner, or the administrator. */
     EmailAddress to();

@@ -41,7 +41,8 @@ public final class MessageRenderer {
 
     /** The templates IKR sends. */
     public static final List<String> TEMPLATES = List.of("new-key", "key-deleted", "action-needed", "unverified-records",
-            "address-changed", "key-delivered", "key-deactivated", "key-in-use");
+            "address-changed", "key-delivered", "key-deactivated", "key-in-use", "kms-key-rotated", "kms-key-retired",
+            "kms-key-action-needed");
 
     private static final String SUBJECT = "Subject: ";
 
@@ -141,6 +142,35 @@ public final class MessageRenderer {
                 values.put("newKeyId", changed.newKeyId());
                 changed.deliveredTo().ifPresent(target -> values.put("target", target.label()));
                 yield "address-changed";
+            }
+            case KmsKeyRotatedMail rotated -> {
+                values.put("firstAlias", rotated.aliases().getFirst());
+                values.put("aliases", rotated.aliases());
+                values.put("keySpec", rotated.keySpec());
+                values.put("keyUsage", rotated.keyUsage());
+                values.put("oldKeyArn", rotated.oldKeyArn());
+                values.put("newKeyArn", rotated.newKeyArn());
+                rotated.publicKeyPem().ifPresent(pem -> values.put("publicKey", pem.lines().toList()));
+                values.put("retireOn", MAIL_DATE.format(rotated.retireOn()));
+                values.put("instructions", rotated.instructions());
+                rotated.replacedKeyArn().ifPresent(arn -> values.put("replacedKeyArn", arn));
+                yield "kms-key-rotated";
+            }
+            case KmsKeyRetiredMail retired -> {
+                values.put("oldKeyId", retired.oldKeyId());
+                values.put("newKeyId", retired.newKeyId());
+                values.put("deletionDate", MAIL_DATE.format(retired.deletionDate()));
+                values.put("aliases", retired.aliases());
+                values.put("aliasList", String.join(", ", retired.aliases()));
+                yield "kms-key-retired";
+            }
+            case KmsKeyActionNeededMail needed -> {
+                values.put("alias", needed.alias());
+                values.put("aliasList", String.join(", ", needed.aliases()));
+                values.put("oldKeyId", needed.oldKeyId());
+                needed.newKeyId().ifPresent(id -> values.put("newKeyId", id));
+                values.put("reason", needed.reason());
+                yield "kms-key-action-needed";
             }
             case UnverifiedRecordsMail unverified -> {
                 values.put("foundBy", unverified.foundBy());

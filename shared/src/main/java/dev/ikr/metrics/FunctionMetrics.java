@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 public final class FunctionMetrics {
 
     public static final String DIMENSION = "FunctionName";
+    /** The KMS keys' outcomes are counted as the users' are, each name prefixed: {@code KmsKeyRotated}. */
+    static final String KMS_KEY_PREFIX = "KmsKey";
     /** The dimension's value when the invocation has no context (a local run without one). */
     static final String UNKNOWN_FUNCTION = "unknown";
     private static final Pattern FUNCTION_NAME = Pattern.compile("[\\x21-\\x7e]{1,1024}");
@@ -112,6 +114,10 @@ public final class FunctionMetrics {
          */
         public void rotatorRun(RunSummary summary, Map<String, Long> awsCalls) {
             List<Metric> metrics = countEach(Action.class, summary.counts());
+            if (summary.kmsKeys().isPresent()) {
+                countEach(Action.class, summary.kmsCounts()).forEach(count -> metrics.add(
+                        Metric.count(KMS_KEY_PREFIX + count.name(), count.value())));
+            }
             metrics.addAll(closing(awsCalls, summary.anyFailed()));
             write(metrics);
         }

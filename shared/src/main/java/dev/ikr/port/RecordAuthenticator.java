@@ -1,5 +1,6 @@
 package dev.ikr.port;
 
+import dev.ikr.domain.KmsKeyRecord;
 import dev.ikr.domain.RecordSeal;
 import dev.ikr.domain.RotationRecord;
 import java.util.Optional;
@@ -19,4 +20,10 @@ public interface RecordAuthenticator {
      * @throws RuntimeException when the check itself cannot be made now (KMS unreachable): neither proven nor refused
      */
     Optional<String> whyNotAuthentic(RotationRecord record, Optional<RecordSeal> seal);
+
+    /** The seal of a KMS key's item: over its fields, its kind and its aliases. */
+    RecordSeal seal(KmsKeyRecord record);
+
+    /** Why a KMS key's item is not proven to be IKR's, exactly as it reads; empty when its seal proves it. */
+    Optional<String> whyNotAuthentic(KmsKeyRecord record, Optional<RecordSeal> seal);
 }

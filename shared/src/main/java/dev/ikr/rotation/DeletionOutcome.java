@@ -17,6 +17,8 @@ public record DeletionOutcome(String eventId, Result result, Optional<String> us
         /** The old key is still in use: its step is later, the record is back with that date. */
         POSTPONED(false),
         ALREADY_GONE(false),
+        /** A KMS key's old key: disabled and scheduled for deletion ({@code CancelKeyDeletion} brings it back). */
+        RETIRED(false),
         CANCELLED(false),
         IGNORED(false),
         REQUEUED(false),

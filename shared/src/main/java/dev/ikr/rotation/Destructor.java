@@ -17,6 +17,7 @@ import dev.ikr.domain.IamUser;
 import dev.ikr.domain.LastDelivery;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.domain.SecretParameterName;
+import dev.ikr.domain.StreamChange.KmsKeyRemoved;
 import dev.ikr.domain.StreamChange.Malformed;
 import dev.ikr.domain.StreamChange.Other;
 import dev.ikr.domain.StreamChange.Removed;
@@ -29,6 +30,8 @@ import dev.ikr.message.KeyDeletedMail;
 import dev.ikr.message.KeyInUseMail;
 import dev.ikr.message.MessageRenderer;
 import dev.ikr.port.IdentityDirectory;
+import dev.ikr.port.KmsKeyRecords;
+import dev.ikr.port.KmsKeys;
 import dev.ikr.port.Mailer;
 import dev.ikr.port.PendingDeletions;
 import dev.ikr.port.RecordAuthenticator;
@@ -81,6 +84,8 @@ public final class Destructor {
     private final Options options;
     private final Clock clock;
     private final DeletionPlanner planner;
+    /** The retirement of KMS keys' old keys, for their items. */
+    private final Optional<KmsKeyRetirement> kmsKeys;
 
     public Destructor(IdentityDirectory directory, PendingDeletions pendingDeletions, SecretStore secretStore,
             RecordAuthenticator authenticator, Mailer mailer, MessageRenderer renderer, Options options, Clock clock) {
@@ -93,6 +98,29 @@ public final class Destructor {
         this.options = options;
         this.clock = clock;
         this.planner = new DeletionPlanner(options.retryAfter(), options.maxDeleteAttempts(), options.inUse());
+        this.kmsKeys = Optional.empty();
+    }
+
+    private Destructor(Destructor accessKeys, KmsKeyRetirement kmsKeys) {
+        this.directory = accessKeys.directory;
+        this.pendingDeletions = accessKeys.pendingDeletions;
+        this.secretStore = accessKeys.secretStore;
+        this.authenticator = accessKeys.authenticator;
+        this.mails = accessKeys.mails;
+        this.adminMails = accessKeys.adminMails;
+        this.options = accessKeys.options;
+        this.clock = accessKeys.clock;
+        this.planner = accessKeys.planner;
+        this.kmsKeys = Optional.of(kmsKeys);
+    }
+
+    /**
+     * This destructor, retiring the old KMS keys of KMS keys' items too: disabled, then scheduled for deletion after
+     * {@code pendingWindowDays} (7 to 30); failures are retried as the access keys' are.
+     */
+    public Destructor withKmsKeys(KmsKeys keys, KmsKeyRecords records, int pendingWindowDays) {
+        return new Destructor(this, new KmsKeyRetirement(keys, records, authenticator, mails, adminMails, planner,
+                pendingWindowDays, clock));
     }
 
     /** Handles a batch; every record gets an outcome, in the batch's order. */
@@ -100,7 +128,8 @@ public final class Destructor {
         var account = new AccountForMails(accountId, directory);
         Map<String, List<StreamChange>> byUser = new LinkedHashMap<>();
         for (StreamChange change : batch) {
-            String lane = change instanceof Removed removed ? "user:" + removed.record().user() : change.eventId();
+            String lane = change instanceof Removed removed ? "user:" + removed.record().user()
+                    : change instanceof KmsKeyRemoved kms ? "kms:" + kms.record().oldKeyId() : change.eventId();
             byUser.computeIfAbsent(lane, key -> new ArrayList<>()).add(change);
         }
         Map<String, DeletionOutcome> outcomes = new HashMap<>();
@@ -119,6 +148,8 @@ public final class Destructor {
                 case Malformed malformed -> DeletionOutcome.of(malformed.eventId(), Result.MALFORMED,
                         malformed.reason());
                 case Removed removed -> removed(removed, account);
+                case KmsKeyRemoved kms -> kmsKeys.orElseThrow(() -> new IllegalStateException("this destructor was"
+                        + " built without the KMS keys' retirement")).handle(kms, account);
             };
         } catch (RuntimeException unexpected) {
             outcome = DeletionOutcome.of(change.eventId(), Result.FAILED, describe(unexpected));

@@ -86,6 +86,8 @@ public final class Rotator {
     private final AdminMails adminMails;
     private final int maxConcurrency;
     private final Clock clock;
+    /** The KMS keys' part of the run ({@code ROTATE_KMS_KEYS}), after the users'. */
+    private final Optional<KmsKeyRotation> kmsKeys;
 
     /** A rotator that mails every key (no delivery target). */
     public Rotator(IdentityDirectory directory, PendingDeletions pendingDeletions, SecretStore secretStore,
@@ -105,6 +107,22 @@ public final class Rotator {
         this.adminMails = new AdminMails(Rotator.class, mailer, renderer, options.adminEmail());
         this.maxConcurrency = options.maxConcurrency();
         this.clock = clock;
+        this.kmsKeys = Optional.empty();
+    }
+
+    private Rotator(Rotator users, KmsKeyRotation kmsKeys) {
+        this.directory = users.directory;
+        this.pendingDeletions = users.pendingDeletions;
+        this.userRotation = users.userRotation;
+        this.adminMails = users.adminMails;
+        this.maxConcurrency = users.maxConcurrency;
+        this.clock = users.clock;
+        this.kmsKeys = Optional.of(kmsKeys);
+    }
+
+    /** This rotator, handling the KMS keys too, after the users: a failure on either side never stops the other. */
+    public Rotator withKmsKeys(KmsKeyRotation rotation) {
+        return new Rotator(this, rotation);
     }
 
     /** Handles every tagged user, without a time limit. */
@@ -120,6 +138,20 @@ public final class Rotator {
      */
     public RunSummary run(String accountId, Mode mode, TimeLeft timeLeft) {
         Instant now = clock.instant();
+        if (kmsKeys.isEmpty()) {
+            return runUsers(accountId, mode, timeLeft, now);
+        }
+        RunSummary users;
+        try {
+            users = runUsers(accountId, mode, timeLeft, now);
+        } catch (RuntimeException usersFailed) {
+            kmsKeys.get().run(new AccountForMails(accountId, directory), mode, timeLeft, now);
+            throw usersFailed;
+        }
+        return users.withKmsKeys(kmsKeys.get().run(new AccountForMails(accountId, directory), mode, timeLeft, now));
+    }
+
+    private RunSummary runUsers(String accountId, Mode mode, TimeLeft timeLeft, Instant now) {
         PendingDeletions.Contents table = pendingDeletions.all();
         Map<String, List<RotationRecord>> recordsByUser = table.verified().stream()
                 .collect(Collectors.groupingBy(RotationRecord::user));

@@ -114,4 +114,20 @@ class RecordMacTest {
                 .as("an item of the table's own account keeps the input (and the seal) it had")
                 .doesNotContain("account").endsWith("reason=-\n");
     }
+
+    @Test
+    void sealsAKmsKeysItem_overItsKindAndAliases_soNeitherKindOfItemVerifiesAsTheOther() {
+        var kms = new dev.ikr.domain.KmsKeyRecord(new RotationRecord("alias/app-signing",
+                "11111111-1111-1111-1111-111111111111", "alice@example.com", RecordState.PENDING_DELETION,
+                Optional.of("22222222-2222-2222-2222-222222222222"), Optional.of(STARTED.plusSeconds(86_400)),
+                STARTED, 0, Optional.empty()), List.of("alias/app-signing", "alias/release"));
+        byte[] mac = RecordMac.compute(KEY, SCOPE, kms);
+
+        assertThat(RecordMac.matches(KEY, SCOPE, kms, mac)).isTrue();
+        assertThat(RecordMac.matches(KEY, SCOPE, kms.rotation(), mac)).as("read as an access key's item").isFalse();
+        assertThat(RecordMac.matches(KEY, SCOPE, new dev.ikr.domain.KmsKeyRecord(kms.rotation(),
+                List.of("alias/app-signing")), mac)).as("an alias dropped").isFalse();
+        assertThat(RecordMac.matches(KEY, SCOPE, kms, RecordMac.compute(KEY, SCOPE, kms.rotation())))
+                .as("an access key's seal on a KMS key's item").isFalse();
+    }
 }

@@ -163,4 +163,26 @@ class TypedMailTest {
         assertThat(renderer.render(mail).text()).contains("deactivated on 2026-11-28 12:00 UTC",
                 "deleted on 2026-12-01 12:00 UTC", "can be re-activated");
     }
+
+    @Test
+    void theKmsKeysMails_nameTheAliasesAndKeys_thePemLineByLine_andHowToCancelARetirement() {
+        String pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----";
+        var rotated = renderer.render(new KmsKeyRotatedMail(ALICE, ACCOUNT, List.of("alias/a", "alias/b"),
+                "ECC_NIST_P256", "SIGN_VERIFY", "arn:aws:kms:eu-west-1:123456789012:key/old",
+                "arn:aws:kms:eu-west-1:123456789012:key/new", Optional.of(pem), DELETE_ON, List.of("Publish it"),
+                Optional.empty()));
+        var mac = renderer.render(new KmsKeyRotatedMail(ALICE, ACCOUNT, List.of("alias/mac"), "HMAC_256",
+                "GENERATE_VERIFY_MAC", "arn:aws:kms:eu-west-1:123456789012:key/old",
+                "arn:aws:kms:eu-west-1:123456789012:key/new", Optional.empty(), DELETE_ON, List.of(), Optional.empty()));
+        var retired = renderer.render(new KmsKeyRetiredMail(ALICE, ACCOUNT, List.of("alias/a"), "old-id", "new-id",
+                DELETE_ON));
+
+        assertThat(rotated.subject()).contains("KMS key alias/a rotated");
+        assertThat(rotated.text()).contains("- alias/a", "- alias/b", "key/old", "key/new", "Publish it",
+                "    -----BEGIN PUBLIC KEY-----\n    MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n    -----END PUBLIC KEY-----",
+                "must take this one");
+        assertThat(mac.text()).doesNotContain("PUBLIC KEY").contains("MAC");
+        assertThat(retired.text()).contains("aws kms cancel-key-deletion --key-id old-id",
+                "aws kms enable-key --key-id old-id");
+    }
 }

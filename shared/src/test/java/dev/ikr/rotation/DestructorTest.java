@@ -581,6 +581,7 @@ class DestructorTest extends InMemoryAccountTest {
             DeletionOutcome outcome = outcomes.get(i);
             Result expected = switch (batch.get(i)) {
                 case Removed removed -> Result.DELETED;
+                case StreamChange.KmsKeyRemoved kms -> Result.RETIRED;
                 case Other other -> Result.IGNORED;
                 case Malformed malformed -> Result.MALFORMED;
             };

@@ -36,7 +36,8 @@ class PrimingTest {
     void preloadsEveryTemplateItSends() {
         assertThatCode(() -> new MessageRenderer().preloaded()).doesNotThrowAnyException();
         assertThat(MessageRenderer.TEMPLATES).containsExactly("new-key", "key-deleted", "action-needed",
-                "unverified-records", "address-changed", "key-delivered", "key-deactivated", "key-in-use");
+                "unverified-records", "address-changed", "key-delivered", "key-deactivated", "key-in-use",
+                "kms-key-rotated", "kms-key-retired", "kms-key-action-needed");
         assertThat(MessageRenderer.TEMPLATES).as("one template per kind of mail")
                 .hasSameSizeAs(dev.ikr.message.Mail.class.getPermittedSubclasses());
     }

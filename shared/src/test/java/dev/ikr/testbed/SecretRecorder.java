@@ -19,7 +19,9 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
  * the payloads delivery functions are invoked with, and the secret key and session token of every role assumed
  * (a member account's). It is a global SDK
  * interceptor (listed in {@code software/amazon/awssdk/global/handlers/execution.interceptors} of
- * the test resources), so no test can forget it; {@link SecretScan} checks the logs against it.
+ * the test resources), so no test can forget it; {@link SecretScan} checks the logs against it. The KMS keys'
+ * rotation hands out no secret: its calls carry key ids, aliases, tags, key policies and public keys, and an HMAC or
+ * private key never leaves KMS, so none of its calls is recorded here.
  */
 public final class SecretRecorder implements ExecutionInterceptor {
 

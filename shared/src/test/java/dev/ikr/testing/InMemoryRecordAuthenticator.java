@@ -1,6 +1,7 @@
 package dev.ikr.testing;
 
 import dev.ikr.crypto.RecordMac;
+import dev.ikr.domain.KmsKeyRecord;
 import dev.ikr.domain.RecordSeal;
 import dev.ikr.domain.RotationRecord;
 import dev.ikr.port.RecordAuthenticator;
@@ -25,13 +26,27 @@ public final class InMemoryRecordAuthenticator implements RecordAuthenticator {
 
     @Override
     public Optional<String> whyNotAuthentic(RotationRecord record, Optional<RecordSeal> seal) {
+        return check(seal, mac -> RecordMac.matches(key, "test", record, mac));
+    }
+
+    @Override
+    public RecordSeal seal(KmsKeyRecord record) {
+        return new RecordSeal(Base64.getEncoder().encodeToString(RecordMac.compute(key, "test", record)), WRAPPED);
+    }
+
+    @Override
+    public Optional<String> whyNotAuthentic(KmsKeyRecord record, Optional<RecordSeal> seal) {
+        return check(seal, mac -> RecordMac.matches(key, "test", record, mac));
+    }
+
+    private static Optional<String> check(Optional<RecordSeal> seal, java.util.function.Predicate<byte[]> matches) {
         if (seal.isEmpty()) {
             return Optional.of("it carries no MAC");
         }
         if (!seal.get().wrappedKey().equals(WRAPPED)) {
             return Optional.of("its MAC key is not ours");
         }
-        return RecordMac.matches(key, "test", record, Base64.getDecoder().decode(seal.get().mac())) ? Optional.empty()
+        return matches.test(Base64.getDecoder().decode(seal.get().mac())) ? Optional.empty()
                 : Optional.of("its MAC does not match its fields");
     }
 }

@@ -13,6 +13,7 @@ import dev.ikr.cli.TableStream;
 import dev.ikr.config.DestructorConfig;
 import dev.ikr.config.RotatorConfig;
 import dev.ikr.destructor.DestructorHandler;
+import dev.ikr.domain.KmsKeyRecord;
 import dev.ikr.local.LocalContext;
 import dev.ikr.rotator.RotationRunFailedException;
 import dev.ikr.rotator.RotatorHandler;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -64,6 +66,8 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.StatusType;
+import software.amazon.awssdk.services.kms.model.KeySpec;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
 
 /**
  * Every AWS call of the rotator and the destructor, failing on the wire in every way AWS fails (a 5xx,
@@ -203,6 +207,8 @@ class FaultToleranceIT {
     private AwsClients steady;
     private Instant lastRun;
     private List<TestAccount.SentMail> mails = List.of();
+    /** {@code ROTATE_KMS_KEYS} in the KMS keys' cases. */
+    private Map<String, String> kmsVariables = Map.of();
 
     /** A key moto deleted at IKR's request, at the time the functions saw, with the table as it was before that run. */
     private record Deletion(String user, String keyId, Instant at, List<Map<String, AttributeValue>> tableBefore) {
@@ -286,12 +292,9 @@ class FaultToleranceIT {
     void everyCallTheFunctionsMake_isAFaultCase() {
         seedAccount();
 
-        Map<String, Long> before = steady.callCounter().snapshot();
-        rotate(runAt, steady);
-        Set<String> rotatorCalls = steady.callCounter().since(before).keySet();
-        before = steady.callCounter().snapshot();
-        assertThat(expire(runAt.plus(Duration.ofDays(6)), steady)).isEmpty();
-        Set<String> destructorCalls = steady.callCounter().since(before).keySet();
+        Map<Phase, Set<String>> calls = callsOfARotationAndAnExpiryWithoutFaults();
+        Set<String> rotatorCalls = calls.get(Phase.ROTATOR);
+        Set<String> destructorCalls = calls.get(Phase.DESTRUCTOR);
 
         assertThat(Call.operations(Phase.ROTATOR)).as("the rotator's calls with a fault case")
                 .containsAll(rotatorCalls);
@@ -304,6 +307,16 @@ class FaultToleranceIT {
         assertThat(proxy.exchanges()).extracting(Exchange::operation)
                 .as("the proxy names the calls as the counter does")
                 .containsExactlyInAnyOrderElementsOf(counted(steady.callCounter().snapshot()));
+    }
+
+    /** The operations a rotation and then an expiry make, each counted as the call counter names them. */
+    private Map<Phase, Set<String>> callsOfARotationAndAnExpiryWithoutFaults() {
+        Map<String, Long> before = steady.callCounter().snapshot();
+        rotate(runAt, steady);
+        Set<String> rotatorCalls = steady.callCounter().since(before).keySet();
+        before = steady.callCounter().snapshot();
+        assertThat(expire(runAt.plus(Duration.ofDays(6)), steady)).isEmpty();
+        return Map.of(Phase.ROTATOR, rotatorCalls, Phase.DESTRUCTOR, steady.callCounter().since(before).keySet());
     }
 
     /**
@@ -353,6 +366,208 @@ class FaultToleranceIT {
         assertInvariants();
     }
 
+    // --- KMS keys (ROTATE_KMS_KEYS) ------------------------------------------------------------------
+
+    private static final String KMS_OWNER = "keys@example.com";
+    private static final String KMS_ALIAS = "alias/app-signing";
+    private static final Pattern KMS_KEY_ID = Pattern.compile("\"KeyId\":\\s*\"([^\"]+)\"");
+    private static final Pattern PEM = Pattern.compile("-----BEGIN PUBLIC KEY-----(.*?)-----END PUBLIC KEY-----",
+            Pattern.DOTALL);
+
+    /**
+     * Each KMS call of the KMS keys' rotation and retirement (and the write of the old key's retirement date, whose
+     * lost reply has a path of its own), with the one way it fails in its case: a 5xx or throttling for a read, a
+     * stall for a call whose answer a step waits for, a lost reply for a call that changes something (KMS or the
+     * table acted, IKR never heard). The table's other writes and the mail are the access keys' calls, whose cases
+     * cover every fault. A new KMS call needs a constant here, or {@link #everyCallOfTheKmsKeysRotation_isAFaultCase()}
+     * fails.
+     */
+    enum KmsCall {
+        ROTATOR_LIST_KEYS(Phase.ROTATOR, "kms:ListKeys", Fault.THROTTLING),
+        ROTATOR_LIST_ALIASES(Phase.ROTATOR, "kms:ListAliases", body -> !body.contains("KeyId"), Fault.STALL),
+        ROTATOR_DESCRIBE_KEY(Phase.ROTATOR, "kms:DescribeKey", Fault.SERVER_ERROR),
+        ROTATOR_LIST_RESOURCE_TAGS(Phase.ROTATOR, "kms:ListResourceTags", Fault.SERVER_ERROR),
+        ROTATOR_GET_KEY_POLICY(Phase.ROTATOR, "kms:GetKeyPolicy", Fault.STALL),
+        /** Created, but IKR never learns its id: the next run finds it by its IKR:ROTATED_FROM tag. */
+        ROTATOR_CREATE_KEY(Phase.ROTATOR, "kms:CreateKey", Fault.LOST_REPLY),
+        /** Moved, but IKR never heard: the roll-back asks KMS which aliases point at the new key. */
+        ROTATOR_UPDATE_ALIAS(Phase.ROTATOR, "kms:UpdateAlias", Fault.LOST_REPLY),
+        ROTATOR_GET_PUBLIC_KEY(Phase.ROTATOR, "kms:GetPublicKey", Fault.THROTTLING),
+        /** The old key's retirement date: written, but IKR never heard (it reads the item back). */
+        ROTATOR_PUT_ITEM_SCHEDULE(Phase.ROTATOR, "dynamodb:PutItem",
+                body -> body.contains(KmsKeyRecord.KIND) && body.contains("delete_on"), Fault.LOST_REPLY),
+        /** The new key's withdrawal, after an alias could not be moved: the intent stays for the next run. */
+        ROTATOR_SCHEDULE_KEY_DELETION(Phase.ROTATOR, "kms:ScheduleKeyDeletion", body -> true, Fault.SERVER_ERROR,
+                Optional.of("kms:UpdateAlias")),
+        DESTRUCTOR_LIST_ALIASES(Phase.DESTRUCTOR, "kms:ListAliases", Fault.SERVER_ERROR),
+        DESTRUCTOR_DESCRIBE_KEY(Phase.DESTRUCTOR, "kms:DescribeKey", Fault.THROTTLING),
+        DESTRUCTOR_LIST_RESOURCE_TAGS(Phase.DESTRUCTOR, "kms:ListResourceTags", Fault.STALL),
+        DESTRUCTOR_DISABLE_KEY(Phase.DESTRUCTOR, "kms:DisableKey", Fault.LOST_REPLY),
+        DESTRUCTOR_SCHEDULE_KEY_DELETION(Phase.DESTRUCTOR, "kms:ScheduleKeyDeletion", Fault.LOST_REPLY);
+
+        final Phase phase;
+        final String operation;
+        final Predicate<String> whenBody;
+        final Fault fault;
+        final Optional<String> alsoFailing;
+
+        KmsCall(Phase phase, String operation, Fault fault) {
+            this(phase, operation, body -> true, fault);
+        }
+
+        KmsCall(Phase phase, String operation, Predicate<String> whenBody, Fault fault) {
+            this(phase, operation, whenBody, fault, Optional.empty());
+        }
+
+        KmsCall(Phase phase, String operation, Predicate<String> whenBody, Fault fault, Optional<String> alsoFailing) {
+            this.phase = phase;
+            this.operation = operation;
+            this.whenBody = whenBody;
+            this.fault = fault;
+            this.alsoFailing = alsoFailing;
+        }
+
+        static Set<String> operations(Phase phase, boolean withoutFaultsOnly) {
+            return Arrays.stream(values()).filter(call -> call.phase == phase
+                    && (!withoutFaultsOnly || call.alsoFailing.isEmpty())).map(call -> call.operation)
+                    .collect(Collectors.toSet());
+        }
+    }
+
+    /**
+     * A KMS key due for rotation; two rotator runs, each with one call failing, then one without faults; an expiry with
+     * one destructor call failing, then expiries without faults. The alias always ends at a key whose public key its
+     * owner was mailed, every other key IKR created is pending deletion, only the old key is retired, and only after its
+     * date. Each case puts faults in three independent runs, so that the matrix covers every KMS call in few cases.
+     */
+    @ParameterizedTest(name = "{0}, then {1}, then {2}")
+    @MethodSource("kmsCases")
+    void theAliasAlwaysPointsAtAKeyItsOwnerWasToldOf_andEveryOtherKeyIkrMadeIsWithdrawn_whenKmsCallsFail(
+            KmsCall firstRun, KmsCall secondRun, KmsCall expiry) {
+        String original = seedKmsKey();
+
+        kmsPhase(firstRun, clients -> rotate(runAt, clients));
+        kmsPhase(secondRun, clients -> rotate(runAt.plus(Duration.ofHours(1)), clients));
+        rotate(runAt.plus(Duration.ofHours(2)), steady);
+        int retirementsFrom = proxy.exchanges().size();
+        expireWithoutFaults(kmsPhase(expiry, clients -> expire(runAt.plus(Duration.ofDays(6)), clients)));
+
+        for (KmsCall call : List.of(firstRun, secondRun, expiry)) {
+            assertThat(proxy.exchanges()).as("the case made %s fail", call.operation).anyMatch(exchange ->
+                    exchange.operation().equals(call.operation) && exchange.fault().isPresent());
+        }
+        assertKmsInvariants(original, retirementsFrom);
+    }
+
+    /**
+     * Every KMS call once. The first run's fault leaves the key unrotated (a read, or a failure before the aliases
+     * move), so the second run reaches its own faulty call.
+     */
+    static final List<List<KmsCall>> KMS_CASES = List.of(
+            List.of(KmsCall.ROTATOR_LIST_KEYS, KmsCall.ROTATOR_CREATE_KEY, KmsCall.DESTRUCTOR_LIST_ALIASES),
+            List.of(KmsCall.ROTATOR_LIST_ALIASES, KmsCall.ROTATOR_UPDATE_ALIAS, KmsCall.DESTRUCTOR_DESCRIBE_KEY),
+            List.of(KmsCall.ROTATOR_DESCRIBE_KEY, KmsCall.ROTATOR_GET_PUBLIC_KEY,
+                    KmsCall.DESTRUCTOR_LIST_RESOURCE_TAGS),
+            List.of(KmsCall.ROTATOR_LIST_RESOURCE_TAGS, KmsCall.ROTATOR_PUT_ITEM_SCHEDULE,
+                    KmsCall.DESTRUCTOR_DISABLE_KEY),
+            List.of(KmsCall.ROTATOR_GET_KEY_POLICY, KmsCall.ROTATOR_SCHEDULE_KEY_DELETION,
+                    KmsCall.DESTRUCTOR_SCHEDULE_KEY_DELETION));
+
+    static Stream<Arguments> kmsCases() {
+        return KMS_CASES.stream().map(calls -> Arguments.of(calls.toArray()));
+    }
+
+    @Test
+    void everyCallOfTheKmsKeysRotation_isAFaultCase() {
+        seedKmsKey();
+
+        Map<Phase, Set<String>> calls = callsOfARotationAndAnExpiryWithoutFaults();
+        assertThat(KMS_CASES.stream().flatMap(List::stream)).as("every KMS call fails in a case")
+                .containsExactlyInAnyOrder(KmsCall.values());
+        for (Phase phase : Phase.values()) {
+            Set<String> made = calls.get(phase);
+            Set<String> cases = new HashSet<>(Call.operations(phase));
+            cases.addAll(KmsCall.operations(phase, false));
+            assertThat(cases).as("the %s's calls with a fault case", phase).containsAll(made);
+            assertThat(made).as("the %s still makes every KMS call it has a case for", phase)
+                    .containsAll(KmsCall.operations(phase, true));
+        }
+    }
+
+    /**
+     * An ECC signing key of an owner (KMS makes them fastest), due after 30 days (so at {@link #runAt}), with one alias;
+     * and the table's MAC key, as an earlier run would have made it.
+     */
+    private String seedKmsKey() {
+        kmsVariables = Map.of("ROTATE_KMS_KEYS", "true");
+        account.sealOf(new dev.ikr.domain.RotationRecord("seed", "seed", KMS_OWNER,
+                dev.ikr.domain.RecordState.NEEDS_ATTENTION, Optional.empty(), Optional.empty(), runAt, 0,
+                Optional.empty()));
+        var kms = direct.kms();
+        String id = kms.createKey(request -> request.keySpec(KeySpec.ECC_NIST_P256).keyUsage(KeyUsageType.SIGN_VERIFY)
+                .tags(tag -> tag.tagKey("IKR:EMAIL").tagValue(KMS_OWNER),
+                        tag -> tag.tagKey("IKR:ROTATE_AFTER_DAYS").tagValue("30"))).keyMetadata().keyId();
+        kms.createAlias(request -> request.aliasName(KMS_ALIAS).targetKeyId(id));
+        return id;
+    }
+
+    private <T> T kmsPhase(KmsCall call, Function<AwsClients, T> run) {
+        return withFault(call.operation, call.whenBody, call.fault, call.alsoFailing, run);
+    }
+
+    private void assertKmsInvariants(String original, int retirementsFrom) {
+        var kms = direct.kms();
+        String target = kms.listAliases().aliases().stream().filter(alias -> alias.aliasName().equals(KMS_ALIAS))
+                .findFirst().orElseThrow().targetKeyId();
+        Set<String> created = new HashSet<>();
+        for (Exchange exchange : proxy.exchanges()) {
+            if (exchange.operation().equals("kms:CreateKey") && exchange.motoSucceeded()) {
+                created.add(keyIdIn(exchange.motoBody()));
+            }
+        }
+        // (1) the rotation completed: the alias points at an enabled key IKR made, whose public key the owner got
+        assertThat(target).as("the alias's key").isNotEqualTo(original).isIn(created);
+        assertThat(kms.describeKey(request -> request.keyId(target)).keyMetadata().keyStateAsString())
+                .isEqualTo("Enabled");
+        byte[] publicKey = kms.getPublicKey(request -> request.keyId(target)).publicKey().asByteArray();
+        assertThat(account.sentMailsTo(KMS_OWNER)).as("a mail with the alias's key's public key").anySatisfy(mail -> {
+            Matcher pem = PEM.matcher(mail.body());
+            assertThat(pem.find()).isTrue();
+            assertThat(Base64.getMimeDecoder().decode(pem.group(1).replaceAll("<[^>]*>", "").strip()))
+                    .isEqualTo(publicKey);
+        });
+        // (2) every other key IKR made is withdrawn
+        for (String other : created) {
+            if (!other.equals(target)) {
+                assertThat(kms.describeKey(request -> request.keyId(other)).keyMetadata().keyStateAsString())
+                        .as("key %s, made but not the alias's", other).isEqualTo("PendingDeletion");
+            }
+        }
+        // (3) only keys IKR made, or the old key once its date came (the expiry's runs), were disabled or scheduled
+        List<Exchange> exchanges = proxy.exchanges();
+        for (int i = 0; i < exchanges.size(); i++) {
+            Exchange exchange = exchanges.get(i);
+            if ((exchange.operation().equals("kms:DisableKey") || exchange.operation().equals("kms:ScheduleKeyDeletion"))
+                    && exchange.motoSucceeded()) {
+                String keyId = keyIdIn(exchange.requestBody());
+                assertThat(created.contains(keyId) || keyId.equals(original) && i >= retirementsFrom)
+                        .as("%s of key %s (exchange %d)", exchange.operation(), keyId, i).isTrue();
+            }
+        }
+        // (4) nothing is stuck: the old key is retired and no item of it is left
+        assertThat(kms.describeKey(request -> request.keyId(original)).keyMetadata().keyStateAsString())
+                .isEqualTo("PendingDeletion");
+        assertThat(account.items()).noneMatch(item -> item.containsKey("kind"));
+    }
+
+    private static String keyIdIn(String json) {
+        Matcher matcher = KMS_KEY_ID.matcher(json);
+        if (!matcher.find()) {
+            throw new AssertionError("no KeyId in " + json);
+        }
+        return matcher.group(1);
+    }
+
     // --- the account and the runs ------------------------------------------------------------------
 
     /**
@@ -380,8 +595,14 @@ class FaultToleranceIT {
         if (call.phase != phase) {
             return run.apply(steady);
         }
-        call.alsoFailing.ifPresent(operation -> proxy.fail(operation, Fault.SERVER_ERROR));
-        proxy.fail(call.operation, call.whenBody, fault);
+        return withFault(call.operation, call.whenBody, fault, call.alsoFailing, run);
+    }
+
+    /** Runs {@code run} with the faulty clients, {@code operation} failing (and {@code alsoFailing} with a 5xx). */
+    private <T> T withFault(String operation, Predicate<String> whenBody, Fault fault, Optional<String> alsoFailing,
+            Function<AwsClients, T> run) {
+        alsoFailing.ifPresent(other -> proxy.fail(other, Fault.SERVER_ERROR));
+        proxy.fail(operation, whenBody, fault);
         try {
             return run.apply(faulty);
         } finally {
@@ -634,8 +855,11 @@ class FaultToleranceIT {
         }
     }
 
-    private static Map<String, String> env() {
-        return account.tableVariables();
+    /** The table's variables, and {@link #kmsVariables} in the KMS keys' cases. */
+    private Map<String, String> env() {
+        var env = new HashMap<>(account.tableVariables());
+        env.putAll(kmsVariables);
+        return env;
     }
 
     private static Clock clockAt(Instant at) {

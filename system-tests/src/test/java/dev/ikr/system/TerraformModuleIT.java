@@ -60,6 +60,7 @@ import software.amazon.awssdk.services.iam.model.DeleteAccessKeyRequest;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeySpec;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
+import software.amazon.awssdk.services.kms.model.UpdateAliasRequest;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -200,7 +201,10 @@ class TerraformModuleIT {
         assertThat(environment(rotator)).isEqualTo(merged(shared, Map.of(
                 "ROTATE_AFTER_DAYS", "85",
                 "DELETE_AFTER_DAYS", "5",
-                "ALLOWED_EMAIL_DOMAINS", ".example.com")));
+                "ALLOWED_EMAIL_DOMAINS", ".example.com",
+                "ROTATE_KMS_KEYS", "true",
+                "KMS_ROTATE_AFTER_DAYS", "365",
+                "KMS_ENABLE_AUTO_ROTATION", "true")));
 
         assertThat(destructor.path("function_name").asText()).isEqualTo(output("key_destructor_function_name"))
                 .isEqualTo("iam-key-destructor");
@@ -213,7 +217,8 @@ class TerraformModuleIT {
                 "MAX_DELETE_ATTEMPTS", "10",
                 "IN_USE_POSTPONE_DAYS", "3",
                 "MAX_POSTPONEMENTS", "2",
-                "IN_USE_POLICY", "proceed")));
+                "IN_USE_POLICY", "proceed",
+                "KMS_PENDING_WINDOW_DAYS", "30")));
 
         JsonNode rotatorAlias = resource("aws_lambda_alias", "this", "rotator");
         assertThat(rotatorAlias.path("arn").asText()).isEqualTo(output("key_creator_alias_arn"));
@@ -428,6 +433,26 @@ class TerraformModuleIT {
         assertThat(texts(bySid(policy("iam-key-destructor", "iam-key-destructor-policy"))
                 .get("DeactivateOldAccessKeysOfTaggedUsers").path("Action")))
                 .containsExactly("iam:UpdateAccessKey");
+
+        // KMS keys (enable_kms_rotation): what changes a key, or reads its policy or public key, only on keys of an
+        // owner; a new key only with the owner tag in the request
+        Map<String, JsonNode> rotator = bySid(policy("iam-key-creator", "iam-key-creator-policy"));
+        Map<String, JsonNode> destructor = bySid(policy("iam-key-destructor", "iam-key-destructor-policy"));
+        String keys = "arn:aws:kms:" + Moto.REGION + ":" + Moto.ACCOUNT_ID + ":key/*";
+        for (JsonNode owners : List.of(rotator.get("RotateKmsKeysOfOwners"), destructor.get("RetireKmsKeysOfOwners"),
+                rotator.get("TurnOnAutomaticRotationOfOwnersSymmetricKeys"))) {
+            assertThat(owners.path("Condition")).as("%s", owners).isEqualTo(json(ownerTagged));
+            assertThat(texts(owners.path("Resource"))).containsExactly(keys);
+        }
+        assertThat(texts(rotator.get("RotateKmsKeysOfOwners").path("Action"))).containsExactlyInAnyOrder(
+                "kms:GetKeyPolicy", "kms:GetPublicKey", "kms:UpdateAlias", "kms:ScheduleKeyDeletion",
+                "kms:PutKeyPolicy");
+        assertThat(texts(destructor.get("RetireKmsKeysOfOwners").path("Action")))
+                .containsExactlyInAnyOrder("kms:DisableKey", "kms:ScheduleKeyDeletion");
+        assertThat(rotator.get("CreateKmsKeysForOwners").path("Condition"))
+                .isEqualTo(json("{\"Null\": {\"aws:RequestTag/IKR:EMAIL\": \"false\"}}"));
+        assertThat(texts(rotator.get("MoveKmsAliases").path("Resource")))
+                .containsExactly("arn:aws:kms:" + Moto.REGION + ":" + Moto.ACCOUNT_ID + ":alias/*");
     }
 
     @Test
@@ -445,12 +470,21 @@ class TerraformModuleIT {
                         .tags(tag -> tag.key("IKR:EMAIL").value(user + "@example.com")));
                 setup.iam().createAccessKey(request -> request.userName(user));
             }
+            // KMS keys: one rotated and retired, one whose alias cannot be moved (the new key is withdrawn), one
+            // symmetric key whose automatic rotation is turned on
+            var kms = setup.kms();
+            String signing = kmsKey(kms, KeySpec.RSA_2048, KeyUsageType.SIGN_VERIFY, "alias/tf-signing");
+            kmsKey(kms, KeySpec.ECC_NIST_P256, KeyUsageType.SIGN_VERIFY, "alias/tf-flaky");
+            String symmetric = kmsKey(kms, KeySpec.SYMMETRIC_DEFAULT, KeyUsageType.ENCRYPT_DECRYPT, "alias/tf-data");
+            faults.fail("UpdateAlias", request -> request instanceof UpdateAliasRequest update
+                    && update.aliasName().equals("alias/tf-flaky"));
             // dave: two stages, so the destructor deactivates his old key (UpdateAccessKey)
             setup.iam().tagUser(request -> request.userName("dave")
                     .tags(tag -> tag.key("IKR:DEACTIVATE_AFTER_DAYS").value("2")));
             Map<String, String> env = Map.of("IAM_KEY_ROTATOR_TABLE", output("table_name"),
                     "MAIL_FROM", "ikr@example.com", "ACCOUNT_ID", Moto.ACCOUNT_ID,
-                    "RECORD_KMS_KEY_ID", output("record_kms_key_arn"));
+                    "RECORD_KMS_KEY_ID", output("record_kms_key_arn"), "ROTATE_KMS_KEYS", "true",
+                    "KMS_ENABLE_AUTO_ROTATION", "true");
             Instant rotatedAt = Instant.now().plus(Duration.ofDays(100));
             // bob: the schedule write fails, so the rotator checks it (GetItem) and withdraws the key (DeleteItem)
             faults.fail("PutItem", request -> request instanceof PutItemRequest put
@@ -464,6 +498,8 @@ class TerraformModuleIT {
                 summary = expected.summary();
             }
             assertThat(summary.toString()).contains("user=alice, action=rotated").contains("user=bob, action=failed");
+            assertThat(kms.listAliases(request -> request.keyId(signing)).aliases()).isEmpty();
+            assertThat(kms.getKeyRotationStatus(request -> request.keyId(symmetric)).keyRotationEnabled()).isTrue();
             // carol's deletion fails once, so the destructor writes her record back (PutItem)
             faults.heal();
             faults.fail("DeleteAccessKey", request -> request instanceof DeleteAccessKeyRequest delete
@@ -474,6 +510,8 @@ class TerraformModuleIT {
             assertThat(expired.get("expired").toString()).contains("user=alice").contains("keyDeleted=true")
                     .contains("user=carol").contains("user=dave");
             assertThat(setup.iam().listAccessKeys(request -> request.userName("alice")).accessKeyMetadata()).hasSize(1);
+            assertThat(kms.describeKey(request -> request.keyId(signing)).keyMetadata().keyStateAsString())
+                    .isEqualTo("PendingDeletion");
 
             Set<String> rotatorCalls = rotatorCode.callCounter().snapshot().keySet();
             Set<String> destructorCalls = destructorCode.callCounter().snapshot().keySet();
@@ -489,11 +527,15 @@ class TerraformModuleIT {
             assertThat(destructorCalls).as("the destructor, after the rotator").containsAll(readsTheMacKey)
                     .doesNotContain("kms:GenerateDataKey");
             Set<String> recordSeal = union(makesTheMacKey, readsTheMacKey);
+            // CreateKey's checks, never calls: the policy lockout safety check (could the caller later call
+            // PutKeyPolicy under the copied key policy?) and the tags given to CreateKey (TagResource)
+            Set<String> createKeyChecks = Set.of("kms:PutKeyPolicy", "kms:TagResource");
+            assertThat(rotatorCalls).doesNotContainAnyElementsOf(createKeyChecks);
             Set<String> rotatorPolicy = actions(policy("iam-key-creator", "iam-key-creator-policy"));
             Set<String> destructorPolicy = actions(policy("iam-key-destructor", "iam-key-destructor-policy"));
 
             assertThat(rotatorPolicy).as("rotator policy vs the calls its code made")
-                    .containsExactlyInAnyOrderElementsOf(union(rotatorCalls, recordSeal, runtime));
+                    .containsExactlyInAnyOrderElementsOf(union(rotatorCalls, recordSeal, runtime, createKeyChecks));
             assertThat(destructorPolicy).as("destructor policy vs the calls its code and its event source mapping made")
                     .containsExactlyInAnyOrderElementsOf(
                             union(destructorCalls, recordSeal, runtime, eventSourceMapping));
@@ -511,6 +553,15 @@ class TerraformModuleIT {
         String trust = URLDecoder.decode(iam.getRole(request -> request.roleName("iam-key-creator")).role()
                 .assumeRolePolicyDocument(), StandardCharsets.UTF_8);
         assertThat(trust).contains("lambda.amazonaws.com");
+    }
+
+    /** A KMS key of an owner, due after 30 days, with one alias. */
+    private static String kmsKey(KmsClient kms, KeySpec spec, KeyUsageType usage, String alias) {
+        String id = kms.createKey(request -> request.keySpec(spec).keyUsage(usage).tags(
+                tag -> tag.tagKey("IKR:EMAIL").tagValue("keys@example.com"),
+                tag -> tag.tagKey("IKR:ROTATE_AFTER_DAYS").tagValue("30"))).keyMetadata().keyId();
+        kms.createAlias(request -> request.aliasName(alias).targetKeyId(id));
+        return id;
     }
 
     /** The functions' code finds AWS through the SDK's settings: point them at this test's own moto for a while. */
@@ -579,6 +630,8 @@ class TerraformModuleIT {
         variables.put("deletion_protection_enabled", "false");
         variables.put("alarm_email", "ops@example.com");
         variables.put("table_admin_principal_arns", "[\"" + TABLE_ADMIN + "\"]");
+        variables.put("enable_kms_rotation", "true");
+        variables.put("kms_enable_auto_rotation", "true");
         return variables;
     }
 
