@@ -534,51 +534,24 @@ variable "secret_kms_key_arn" {
   type        = string
   default     = null
   description = "ARN of a customer managed KMS key that encrypts the per-user SecureStrings /ikr/secret/iam/<user> (SECRET_KMS_KEY_ID). Null means the AWS managed `aws/ssm` key, which every principal of the account may use to decrypt. When set, the rotator gets kms:Encrypt on it; grant kms:Decrypt to the users who decrypt their mails"
-
-  # IAM policies name a KMS key by its key ARN only (no key id, alias name or alias ARN).
-  validation {
-    condition     = var.secret_kms_key_arn == null || !strcontains(coalesce(var.secret_kms_key_arn, "-"), "alias/")
-    error_message = "secret_kms_key_arn must be the key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias: the rotator's IAM grant names the key ARN, and IAM does not honour aliases. Look the key ARN up with aws kms describe-key --key-id <alias>."
-  }
-
-  validation {
-    condition     = var.secret_kms_key_arn == null || strcontains(coalesce(var.secret_kms_key_arn, "-"), "alias/") || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$", coalesce(var.secret_kms_key_arn, "-")))
-    error_message = "secret_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), or null."
-  }
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Delivery targets (IKR:DELIVER_TO): each kind is off unless set, and the rotator is granted exactly these
+# Delivery targets (IKR:DELIVER_TO): each kind is off unless set, and the rotator is granted exactly these.
+# These and secret_kms_key_arn are checked by modules/key-access-policy, which grants them here and in the
+# member role of each account of an organization (modules/member-role): one set of rules for both.
 # ---------------------------------------------------------------------------------------------------
 
 variable "delivery_secret_prefix" {
   type        = string
   default     = null
   description = "`DELIVERY_SECRET_PREFIX`: users may have their new key delivered to Secrets Manager secrets whose name starts with this (e.g. `ikr/`); the rotator gets secretsmanager:CreateSecret, PutSecretValue and DescribeSecret on `secret:<prefix>*`. Null: no `secretsmanager:` target"
-
-  # The rule the rotator checks at cold start (DeliveryBounds): the start of a secret name.
-  validation {
-    condition     = var.delivery_secret_prefix == null || can(regex("^[A-Za-z0-9/_+=.@-]{1,511}$", coalesce(var.delivery_secret_prefix, "-")))
-    error_message = "delivery_secret_prefix must be the start of a secret name: 1 to 511 letters, digits and /_+=.@-, e.g. ikr/, or null."
-  }
 }
 
 variable "delivery_parameter_prefix" {
   type        = string
   default     = null
   description = "`DELIVERY_PARAMETER_PREFIX`: users may have their new key delivered to SSM SecureStrings whose name starts with this (e.g. `/ikr/keys/`); the rotator gets ssm:PutParameter on `parameter<prefix>*` (and kms:Encrypt on `secret_kms_key_arn` when set). Null: no `ssm:` target"
-
-  # The rules the rotator checks at cold start (DeliveryBounds): a path, clear of IKR's own parameters.
-  validation {
-    condition     = var.delivery_parameter_prefix == null || (length(coalesce(var.delivery_parameter_prefix, "-")) <= 1011 && can(regex("^/[A-Za-z0-9_./-]*$", coalesce(var.delivery_parameter_prefix, "-"))) && !strcontains(coalesce(var.delivery_parameter_prefix, "-"), "//"))
-    error_message = "delivery_parameter_prefix must be the start of a parameter path: a / followed by at most 1010 letters, digits and _.-/, without //, e.g. /ikr/keys/, or null."
-  }
-
-  validation {
-    condition = var.delivery_parameter_prefix == null || alltrue([for own in ["/ikr/secret/", "/ikr/record-mac-key"] :
-    !startswith(own, coalesce(var.delivery_parameter_prefix, "-")) && !startswith(coalesce(var.delivery_parameter_prefix, "-"), own)])
-    error_message = "delivery_parameter_prefix must not reach IKR's own parameters (/ikr/secret/..., /ikr/record-mac-key): choose a path outside them, e.g. /ikr/keys/."
-  }
 }
 
 variable "delivery_functions" {
@@ -586,11 +559,6 @@ variable "delivery_functions" {
   default     = []
   nullable    = false
   description = "`DELIVERY_FUNCTIONS`: the Lambda functions (names, in the module's account and region) users may have their new key delivered to; the rotator gets lambda:InvokeFunction on exactly these. Empty: no `lambda:` target"
-
-  validation {
-    condition     = alltrue([for name in var.delivery_functions : can(regex("^[A-Za-z0-9_-]{1,64}$", name))])
-    error_message = "delivery_functions must hold function names (1 to 64 letters, digits, - and _), not ARNs: the grants name functions of the module's own account and region."
-  }
 }
 
 # ---------------------------------------------------------------------------------------------------

@@ -218,8 +218,10 @@ class TerraformValidationIT {
 
     /**
      * The refused inputs, planned in rounds: Terraform checks every input variable before it plans and reports every
-     * refusal at once, so inputs of different variables share one plan; a precondition (any case that picks a mailer,
-     * or sets deactivate_after_days) is only checked once the variables pass, so each such case is planned alone.
+     * refusal at once, so inputs of different variables share one plan. It checks the variables of a module the hub
+     * calls (modules/key-access-policy: the delivery targets and secret_kms_key_arn) only once the hub's own pass, so
+     * those cases share rounds of their own; a precondition (any case that picks a mailer, or sets
+     * deactivate_after_days) only once all variables pass, so each such case is planned alone.
      */
     private static final Rounds ROUNDS = Rounds.of(refusedInputs().map(Arguments::get).toList());
 
@@ -236,10 +238,18 @@ class TerraformValidationIT {
         return refusal.getMessage();
     }
 
-    /** Cases grouped so that no variable appears twice in a round, and a precondition case is alone; a few a round. */
+    /**
+     * Cases grouped so that no variable appears twice in a round, the called module's cases only with each other, and a
+     * precondition case alone; a few a round.
+     */
     private record Rounds(List<List<Object[]>> rounds) {
 
         private static final Pattern ASSIGNED = Pattern.compile("(?m)^\\s*([a-z_]+)\\s*=");
+        /** Inputs whose cases are checked by a precondition, after every variable passed: each planned alone. */
+        private static final Set<String> PRECONDITION_INPUTS = Set.of("mail_client", "deactivate_after_days");
+        /** Inputs checked by modules/key-access-policy, after the hub's own variables passed. */
+        private static final Set<String> CALLED_MODULE_INPUTS = Set.of("secret_kms_key_arn", "delivery_secret_prefix",
+                "delivery_parameter_prefix", "delivery_functions");
         /** So that every refusal of a round fits in the output tail a failed terraform command reports. */
         private static final int MOST_PER_ROUND = 4;
 
@@ -252,11 +262,12 @@ class TerraformValidationIT {
                 while (matcher.find()) {
                     assigned.add(matcher.group(1));
                 }
-                // preconditions: a mailer's own settings, and the deactivation before the deletion
-                boolean alone = assigned.contains("mail_client") || assigned.contains("deactivate_after_days");
+                boolean alone = !java.util.Collections.disjoint(assigned, PRECONDITION_INPUTS);
+                boolean calledModule = !java.util.Collections.disjoint(assigned, CALLED_MODULE_INPUTS);
                 int round = alone ? -1 : java.util.stream.IntStream.range(0, rounds.size())
-                        .filter(i -> !names.get(i).contains("mail_client")
-                                && !names.get(i).contains("deactivate_after_days") && rounds.get(i).size() < MOST_PER_ROUND)
+                        .filter(i -> java.util.Collections.disjoint(names.get(i), PRECONDITION_INPUTS)
+                                && rounds.get(i).size() < MOST_PER_ROUND)
+                        .filter(i -> calledModule == !java.util.Collections.disjoint(names.get(i), CALLED_MODULE_INPUTS))
                         .filter(i -> java.util.Collections.disjoint(names.get(i), assigned))
                         .findFirst().orElse(-1);
                 if (round < 0) {
@@ -351,7 +362,8 @@ class TerraformValidationIT {
         assertThat(variables.path("SECRET_KMS_KEY_ID").asText())
                 .as("the ssm: targets' customer key, even without encrypt_key_pair").isEqualTo(SECRET_KEY_ARN);
         String account = "arn:aws:%s:us-east-1:" + Moto.ACCOUNT_ID + ":";
-        JsonNode delivery = readPolicyDocument(plan, "delivery_targets").path("Statement");
+        JsonNode delivery = readPolicyDocument(plan, "module.key_access.data.aws_iam_policy_document.delivery_targets")
+                .path("Statement");
         assertThat(delivery).hasSize(3);
         assertStatement(delivery.get(0), "DeliverToSecrets", List.of("secretsmanager:CreateSecret",
                 "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"),
@@ -361,15 +373,24 @@ class TerraformValidationIT {
         assertStatement(delivery.get(2), "DeliverToFunctions", List.of("lambda:InvokeFunction"),
                 List.of(account.formatted("lambda") + "function:deliver-ci-key",
                         account.formatted("lambda") + "function:deliver-db-key"));
-        assertStatement(readPolicyDocument(plan, "user_keys_kms").path("Statement").get(0), "EncryptDecryptionKeys",
-                List.of("kms:Encrypt"), List.of(SECRET_KEY_ARN));
+        assertStatement(readPolicyDocument(plan, "module.key_access.data.aws_iam_policy_document.user_keys_kms")
+                .path("Statement").get(0), "EncryptDecryptionKeys", List.of("kms:Encrypt"), List.of(SECRET_KEY_ARN));
     }
 
-    /** A policy document of the module, as the plan read it (its inputs are known at plan). */
-    private static JsonNode readPolicyDocument(JsonNode plan, String name) throws IOException {
-        return JSON.readTree(resource(plan.path("prior_state").path("values").path("root_module")
-                .path("child_modules").path(0).path("resources"),
-                "module.iam_key_rotator.data.aws_iam_policy_document." + name).path("json").asText());
+    /**
+     * A policy document of the module or of a module it calls ({@code module.key_access}), by its address below
+     * {@code module.iam_key_rotator}, as the plan read it (its inputs are known at plan).
+     */
+    private static JsonNode readPolicyDocument(JsonNode plan, String address) throws IOException {
+        List<JsonNode> resources = new ArrayList<>();
+        collect(plan.path("prior_state").path("values").path("root_module"), resources);
+        return JSON.readTree(resource(JSON.valueToTree(resources), "module.iam_key_rotator." + address)
+                .path("json").asText());
+    }
+
+    private static void collect(JsonNode module, List<JsonNode> found) {
+        module.path("resources").forEach(found::add);
+        module.path("child_modules").forEach(child -> collect(child, found));
     }
 
     private static void assertStatement(JsonNode statement, String sid, List<String> actions, List<String> resources) {
