@@ -54,6 +54,8 @@
 #   xray:PutTraceSegments,
 #   xray:PutTelemetryRecords                when xray_tracing_mode = Active
 #
+# With accounts other than "self": the member roles, Organizations and the accounts queue (accounts.tf)
+#
 # Both: the record seal (kms.tf)
 #   kms:GenerateDataKey, kms:Decrypt        on the record key, with the encryption context purpose = ikr-record-mac
 #   ssm:GetParameter, ssm:PutParameter      on parameter/ikr/record-mac-key, the encrypted data key (whichever
@@ -226,13 +228,14 @@ data "aws_iam_policy_document" "table_kms" {
   }
 }
 
+# The log groups of the functions that run with the role: its own, and the account worker's for the rotator's.
 data "aws_iam_policy_document" "logs" {
   for_each = local.functions
 
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.this[each.key].arn}:*"]
+    resources = [for key, function in local.deployed_functions : "${aws_cloudwatch_log_group.this[key].arn}:*" if function.role == each.key]
   }
 }
 
@@ -256,6 +259,7 @@ data "aws_iam_policy_document" "this" {
 
   source_policy_documents = concat(
     local.function_policy_documents[each.key],
+    local.account_policy_documents[each.key],
     local.shared_policy_documents,
     [data.aws_iam_policy_document.logs[each.key].json, data.aws_iam_policy_document.tracing.json],
   )

@@ -198,7 +198,28 @@ class TerraformValidationIT {
                         + "smtp_password_parameter_name = \"/mail/smtp\"\ndelivery_parameter_prefix = \"/mail/\"\n"
                         + "delivery_functions = [\"iam-key-creator\"]",
                         "delivery_parameter_prefix must not reach the mailer's secret /mail/smtp",
-                        "delivery_functions must not name IKR's own functions"));
+                        "delivery_functions must not name IKR's own functions"),
+                refused("accounts with a space after the comma", "accounts = \"111111111111, 222222222222\"",
+                        "accounts must be self, organization, organization:<ou-id>[,<ou-id>...]"),
+                refused("accounts of an OU id too short", "accounts = \"organization:ou-ab12-cd34\"",
+                        "accounts must be self, organization, organization:<ou-id>[,<ou-id>...]"),
+                refused("accounts listing 101 accounts, one of them twice", "accounts = \"" + String.join(",",
+                        java.util.stream.IntStream.rangeClosed(0, 100)
+                                .mapToObj(i -> "%012d".formatted(100_000_000_000L + i % 100)).toList()) + "\"",
+                        "accounts names an account or OU twice", "accounts lists more than 100 accounts"),
+                refused("account worker name with a dot", "account_worker_function_name = \"ikr.worker\"",
+                        "account_worker_function_name must be 1 to 64 characters"),
+                refused("member role name with a path", "member_role_name = \"ikr/member\"",
+                        "member_role_name must be an IAM role name"),
+                refused("member external id of one character", "member_external_id = \"x\"",
+                        "member_external_id must be 2 to 1224 characters"),
+                refused("account concurrency 1", "max_account_concurrency = 1",
+                        "max_account_concurrency must be a whole number from 2 to 1000"),
+                refused("max receive count 0", "account_max_receive_count = 0",
+                        "account_max_receive_count must be a whole number from 1 to 1000"),
+                refused("account concurrency above the reserved concurrency",
+                        "accounts = \"organization\"\nreserved_concurrent_executions = 4\nmax_account_concurrency = 5",
+                        "max_account_concurrency (5) must not exceed reserved_concurrent_executions (4)"));
     }
 
     @ParameterizedTest(name = "plan refuses {0}")
@@ -220,8 +241,9 @@ class TerraformValidationIT {
      * The refused inputs, planned in rounds: Terraform checks every input variable before it plans and reports every
      * refusal at once, so inputs of different variables share one plan. It checks the variables of a module the hub
      * calls (modules/key-access-policy: the delivery targets and secret_kms_key_arn) only once the hub's own pass, so
-     * those cases share rounds of their own; a precondition (any case that picks a mailer, or sets
-     * deactivate_after_days) only once all variables pass, so each such case is planned alone.
+     * those cases share rounds of their own; a precondition (any case that picks a mailer, sets
+     * deactivate_after_days, or a reserved concurrency for the account worker) only once all variables pass, so each
+     * such case is planned alone.
      */
     private static final Rounds ROUNDS = Rounds.of(refusedInputs().map(Arguments::get).toList());
 
@@ -246,7 +268,8 @@ class TerraformValidationIT {
 
         private static final Pattern ASSIGNED = Pattern.compile("(?m)^\\s*([a-z_]+)\\s*=");
         /** Inputs whose cases are checked by a precondition, after every variable passed: each planned alone. */
-        private static final Set<String> PRECONDITION_INPUTS = Set.of("mail_client", "deactivate_after_days");
+        private static final Set<String> PRECONDITION_INPUTS =
+                Set.of("mail_client", "deactivate_after_days", "reserved_concurrent_executions");
         /** Inputs checked by modules/key-access-policy, after the hub's own variables passed. */
         private static final Set<String> CALLED_MODULE_INPUTS = Set.of("secret_kms_key_arn", "delivery_secret_prefix",
                 "delivery_parameter_prefix", "delivery_functions");
@@ -375,6 +398,48 @@ class TerraformValidationIT {
                         account.formatted("lambda") + "function:deliver-db-key"));
         assertStatement(readPolicyDocument(plan, "module.key_access.data.aws_iam_policy_document.user_keys_kms")
                 .path("Statement").get(0), "EncryptDecryptionKeys", List.of("kms:Encrypt"), List.of(SECRET_KEY_ARN));
+    }
+
+    /**
+     * The hub of an organization's OUs, the accounts the organization lists: the rotator may list them and both roles
+     * may assume the member role of any account (the organization decides which). The functions' environment is
+     * known only after apply (the queue's URL); TerraformModuleIT checks it, for a list of accounts.
+     */
+    @Test
+    void plan_acceptsAnOrganizationsOus_andGrantsTheOrganizationsAccountsAndAnyAccountsMemberRole() throws IOException {
+        writeOverride("""
+                accounts                  = "organization:ou-ab12-cd34ef56,ou-ab12-0123456789abcdef"
+                member_role_name          = "ikr-member-role"
+                member_external_id        = "ikr:hub/1"
+                max_account_concurrency   = 1000
+                account_max_receive_count = 1000
+                """);
+
+        plan("-out=validation.tfplan");
+        JsonNode plan = JSON.readTree(deploy.run("show", "-json", "-no-color", "validation.tfplan"));
+        JsonNode planned = plan.path("planned_values").path("root_module").path("child_modules").path(0)
+                .path("resources");
+
+        JsonNode rotator = readPolicyDocument(plan, "data.aws_iam_policy_document.accounts[\"rotator\"]")
+                .path("Statement");
+        assertThat(rotator).hasSize(2);
+        assertStatement(rotator.get(0), "AssumeMemberRoles", List.of("sts:AssumeRole"),
+                List.of("arn:aws:iam::*:role/ikr-member-role"));
+        assertStatement(rotator.get(1), "ListOrganizationAccounts", List.of("organizations:ListAccounts",
+                "organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"), List.of("*"));
+        JsonNode destructor = readPolicyDocument(plan, "data.aws_iam_policy_document.accounts[\"destructor\"]")
+                .path("Statement");
+        assertThat(destructor).hasSize(1);
+        assertStatement(destructor.get(0), "AssumeMemberRoles", List.of("sts:AssumeRole"),
+                List.of("arn:aws:iam::*:role/ikr-member-role"));
+
+        assertThat(resource(planned, "module.iam_key_rotator.aws_lambda_function.this[\"account_worker\"]")
+                .path("handler").asText()).isEqualTo("dev.ikr.rotator.AccountWorkerHandler::handleRequest");
+        JsonNode mapping = resource(planned, "module.iam_key_rotator.aws_lambda_event_source_mapping.account_worker[0]");
+        assertThat(mapping.path("scaling_config").path(0).path("maximum_concurrency").asInt()).isEqualTo(1000);
+        assertThat(mapping.path("batch_size").asInt()).isEqualTo(1);
+        assertThat(resource(planned, "module.iam_key_rotator.aws_sqs_queue.accounts_dlq[0]")
+                .path("message_retention_seconds").asInt()).isEqualTo(1_209_600);
     }
 
     /**
