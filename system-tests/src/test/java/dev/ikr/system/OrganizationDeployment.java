@@ -35,8 +35,7 @@ final class OrganizationDeployment implements AutoCloseable {
     private static final long APPLY_TIMEOUT_MINUTES = 6;
 
     private final Path terraform;
-    private final Path repository;
-    private final Path work;
+    private final Path example;
     private final Moto moto;
     private final CompletableFuture<Applied> applied;
     private volatile TerraformDeploy deploy;
@@ -45,17 +44,19 @@ final class OrganizationDeployment implements AutoCloseable {
     record Applied(JsonNode outputs, JsonNode state) {
     }
 
-    private OrganizationDeployment(Path terraform, Path repository, Path work) {
+    private OrganizationDeployment(Path terraform, Path example) {
         this.terraform = terraform;
-        this.repository = repository;
-        this.work = work;
+        this.example = example;
         this.moto = Moto.start();
         this.applied = CompletableFuture.supplyAsync(this::apply);
     }
 
-    /** Starts a moto of its own and the apply; {@link #applied()} waits for it. */
-    static OrganizationDeployment applyInBackground(Path terraform, Path repository, Path work) {
-        return new OrganizationDeployment(terraform, repository, work);
+    /**
+     * Starts a moto of its own and the apply of {@code prepared}'s {@code examples/organization} (a copy of
+     * {@code terraform/}, as {@link TerraformDeploy#prepare} makes); {@link #applied()} waits for it.
+     */
+    static OrganizationDeployment applyInBackground(Path terraform, Path prepared) {
+        return new OrganizationDeployment(terraform, prepared.resolve("examples/organization"));
     }
 
     URI endpoint() {
@@ -77,12 +78,10 @@ final class OrganizationDeployment implements AutoCloseable {
 
     private Applied apply() {
         try {
-            TerraformDeploy.prepare(terraform, repository, work).removeInitialisation();
-            Path example = work.resolve("terraform/examples/organization");
             Files.writeString(example.resolve("emulator_override.tf"), emulatorOverride(moto.endpoint().toString()));
             deploy = TerraformDeploy.in(terraform, example);
             deploy.init();
-            Path standIn = StandInPackage.write(work.resolve("function.zip"));
+            Path standIn = StandInPackage.write(example.resolve("function.zip"));
             deploy.apply(variables(standIn));
             return new Applied(JSON.readTree(deploy.run("output", "-json", "-no-color")),
                     JSON.readTree(deploy.run("show", "-json", "-no-color")));

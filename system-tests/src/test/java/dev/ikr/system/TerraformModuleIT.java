@@ -122,7 +122,6 @@ class TerraformModuleIT {
         assertThat(ROTATOR_JAR).as("the rotator jar (mvn package builds it)").isRegularFile();
         assertThat(DESTRUCTOR_JAR).as("the destructor jar (mvn package builds it)").isRegularFile();
 
-        organization = OrganizationDeployment.applyInBackground(terraform, REPOSITORY, work.resolve("organization"));
         moto = Moto.start();
         http = UrlConnectionHttpClient.create();
         dynamoDb = aws(DynamoDbClient.builder()).build();
@@ -132,6 +131,7 @@ class TerraformModuleIT {
 
         deploy = TerraformDeploy.prepare(terraform, REPOSITORY, work);
         example = work.resolve("terraform/examples/complete");
+        organization = OrganizationDeployment.applyInBackground(terraform, work.resolve("terraform"));
         deploy.apply(variables());
 
         outputs = JSON.readTree(run("output", "-json", "-no-color"));
