@@ -23,7 +23,9 @@ locals {
     treat_missing_data  = "notBreaching"
   }
 
-  alarms = {
+  alarms = merge(local.function_alarms, local.fan_out ? local.account_alarms : {})
+
+  function_alarms = {
     rotator_failed = merge(local.outcome_alarm, {
       name        = "${local.rotator_name}-failed-users"
       description = "IKR: the rotator could not rotate a user's key (Failed). The new key was withdrawn and the next run retries; the run's ERROR line names the user and the reason."
@@ -89,6 +91,45 @@ locals {
       threshold           = 1
       treat_missing_data  = "breaching"
       dimensions          = { FunctionName = local.rotator_name }
+    })
+  }
+
+  # With accounts other than "self" the worker rotates the users, so it writes the outcomes the rotator writes
+  # for a single account, under its own FunctionName; an account it gave up on lands in the dead-letter queue.
+  account_worker_name = var.account_worker_function_name
+  account_alarms = {
+    account_worker_failed = merge(local.outcome_alarm, {
+      name        = "${local.account_worker_name}-failed-users"
+      description = "IKR: the account worker could not rotate a user's key (Failed). The new key was withdrawn and the next run retries; the ERROR line names the account, the user and the reason."
+      metric_name = "Failed"
+      dimensions  = { FunctionName = local.account_worker_name }
+    })
+    account_worker_needs_attention = merge(local.outcome_alarm, {
+      name        = "${local.account_worker_name}-needs-attention"
+      description = "IKR: a user's keys in a member account need a person (NeedsAttention). scripts/ikr plan --account <id> lists them."
+      metric_name = "NeedsAttention"
+      dimensions  = { FunctionName = local.account_worker_name }
+    })
+    account_worker_unverified_record = merge(local.outcome_alarm, {
+      name        = "${local.account_worker_name}-unverified-record"
+      description = "IKR: the account worker met a table item that failed verification (UnverifiedRecord): it may not have been written by IKR. Its WARN or ERROR line names the item."
+      metric_name = "UnverifiedRecord"
+      dimensions  = { FunctionName = local.account_worker_name }
+    })
+    account_worker_errors = merge(local.outcome_alarm, {
+      name        = "${local.account_worker_name}-errors"
+      description = "IKR: an invocation of the account worker ended in error (Lambda Errors): its configuration, the table or the queue; an account that fails alone is reported in the batch response instead, and retried."
+      namespace   = "AWS/Lambda"
+      metric_name = "Errors"
+      dimensions  = { FunctionName = local.account_worker_name }
+    })
+    account_dead_letters = merge(local.outcome_alarm, {
+      name        = "${local.account_dlq_name}-messages"
+      description = "IKR: an account's run failed ${var.account_max_receive_count} times and its message is in ${local.account_dlq_name}: the member role is missing or untrusted, access was denied, or the account was throttled. The worker's ERROR lines name the account; fix it, then redrive the message (README, Deploying for an AWS Organization)."
+      namespace   = "AWS/SQS"
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      statistic   = "Maximum"
+      dimensions  = { QueueName = local.account_dlq_name }
     })
   }
 }

@@ -1,6 +1,8 @@
 # Least privilege: one role and one inline policy per function, granting exactly the calls it makes. The
-# policy is merged from one document per concern: the function's own calls, then the concerns both
-# functions share, each written once and present only when its switch is on.
+# policy is merged from one document per concern: the function's own calls (those on the account's users,
+# their per-user keys and the delivery targets come from modules/key-access-policy, which the member roles of
+# an organization share), then the concerns both functions share, each written once and present only when
+# its switch is on.
 #
 # Key creator (rotator)
 #   iam:GetAccountAuthorizationDetails      list the users with their tags (not resource-scoped: "*")
@@ -52,6 +54,8 @@
 #   xray:PutTraceSegments,
 #   xray:PutTelemetryRecords                when xray_tracing_mode = Active
 #
+# With accounts other than "self": the member roles, Organizations and the accounts queue (accounts.tf)
+#
 # Both: the record seal (kms.tf)
 #   kms:GenerateDataKey, kms:Decrypt        on the record key, with the encryption context purpose = ikr-record-mac
 #   ssm:GetParameter, ssm:PutParameter      on parameter/ikr/record-mac-key, the encrypted data key (whichever
@@ -67,36 +71,27 @@
 #     policy must allow logs.<region>.amazonaws.com.
 
 locals {
-  iam_users_arn          = "arn:${local.partition}:iam::${local.account_id}:user/*"
-  user_key_parameter_arn = "${local.ssm_parameter_arn_prefix}/ikr/secret/iam/*"
-  ses_identities_arn     = "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"
-  table_streams_arn      = "${aws_dynamodb_table.this.arn}/stream/*"
-  table_kms_key_arn      = var.enable_sse ? var.kms_key_arn : null
-
-  # The user must carry IKR:EMAIL for IKR to create or delete one of its keys. IAM compares the tag key in a
-  # condition key name ignoring case, as IKR does, so IKR:EMAIL also matches ikr:email; a look-alike key
-  # (dotless i, Cyrillic letters, ...) does not, and IKR refuses such users anyway.
-  owner_tag_condition_key = "aws:ResourceTag/IKR:EMAIL"
+  ses_identities_arn = "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"
+  table_streams_arn  = "${aws_dynamodb_table.this.arn}/stream/*"
+  table_kms_key_arn  = var.enable_sse ? var.kms_key_arn : null
 
   # Switches of the optional concerns. A switch selects a dynamic statement, not a document's count:
   # a KMS key ARN may be unknown until apply (a key created in the same run), and count cannot be.
-  attach_user_keys_policy         = var.encrypt_key_pair
-  attach_user_keys_kms_policy     = (var.encrypt_key_pair || var.delivery_parameter_prefix != null) && var.secret_kms_key_arn != null
   attach_ses_policy               = var.mail_client == "ses"
   attach_mailer_secret_policy     = local.mailer_secret_parameter_name != null
   attach_mailer_secret_kms_policy = local.attach_mailer_secret_policy && var.mailer_secret_kms_key_arn != null
   attach_table_kms_policy         = local.table_kms_key_arn != null
   attach_tracing_policy           = var.xray_tracing_mode == "Active"
 
-  # The per-user decryption keys: the rotator stores them, the destructor deletes them.
-  user_key_statements = {
-    rotator    = { sid = "StoreDecryptionKeys", actions = ["ssm:PutParameter"] }
-    destructor = { sid = "DeleteDecryptionKeys", actions = ["ssm:GetParameterHistory", "ssm:DeleteParameter"] }
-  }
-
+  # Each function's own documents, in this order: its calls on the account's users (modules/key-access-policy,
+  # which member roles share), on the table, on the per-user keys, and, for the rotator only, kms:Encrypt for
+  # its SecureStrings and its delivery targets (deleting a SecureString needs no KMS call).
   function_policy_documents = {
-    rotator    = data.aws_iam_policy_document.rotator.json
-    destructor = data.aws_iam_policy_document.destructor.json
+    rotator = concat(
+      [module.key_access.users_json["rotator"], data.aws_iam_policy_document.rotator.json, module.key_access.user_keys_json["rotator"]],
+      module.key_access.rotator_secrets_json,
+    )
+    destructor = [module.key_access.users_json["destructor"], data.aws_iam_policy_document.destructor.json, module.key_access.user_keys_json["destructor"]]
   }
 
   # Documents both roles get, in this order after the function's own ones.
@@ -107,6 +102,22 @@ locals {
     data.aws_iam_policy_document.table_kms.json,
     data.aws_iam_policy_document.record_seal.json,
   ]
+}
+
+# The statements on this account's IAM users, per-user keys and delivery targets: the same module gives the
+# member roles of an organization theirs (modules/member-role).
+module "key_access" {
+  source = "./modules/key-access-policy"
+
+  partition  = local.partition
+  region     = local.region
+  account_id = local.account_id
+
+  encrypt_key_pair          = var.encrypt_key_pair
+  secret_kms_key_arn        = var.secret_kms_key_arn
+  delivery_secret_prefix    = var.delivery_secret_prefix
+  delivery_parameter_prefix = var.delivery_parameter_prefix
+  delivery_functions        = var.delivery_functions
 }
 
 data "aws_iam_policy_document" "lambda_assume_role" {
@@ -122,39 +133,10 @@ data "aws_iam_policy_document" "lambda_assume_role" {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Each function's own calls
+# Each function's own calls on the table and its stream (on the account's users: modules/key-access-policy)
 # ---------------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "rotator" {
-  statement {
-    sid = "ReadAccountUsers"
-    actions = [
-      "iam:GetAccountAuthorizationDetails",
-      "iam:ListAccountAliases",
-      "iam:GenerateCredentialReport",
-      "iam:GetCredentialReport",
-    ]
-    resources = ["*"]
-  }
-
-  statement {
-    sid       = "ListAccessKeys"
-    actions   = ["iam:ListAccessKeys"]
-    resources = [local.iam_users_arn]
-  }
-
-  statement {
-    sid       = "RotateAccessKeysOfTaggedUsers"
-    actions   = ["iam:CreateAccessKey", "iam:DeleteAccessKey"]
-    resources = [local.iam_users_arn]
-
-    condition {
-      test     = "Null"
-      variable = local.owner_tag_condition_key
-      values   = ["false"]
-    }
-  }
-
   statement {
     sid = "RecordPendingDeletions"
     actions = [
@@ -168,38 +150,6 @@ data "aws_iam_policy_document" "rotator" {
 }
 
 data "aws_iam_policy_document" "destructor" {
-  statement {
-    sid       = "NameAccount"
-    actions   = ["iam:ListAccountAliases"]
-    resources = ["*"]
-  }
-
-  statement {
-    sid       = "CorroborateItems"
-    actions   = ["iam:GetUser", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"]
-    resources = [local.iam_users_arn]
-  }
-
-  # The calls that change an old key, each its own statement, each only on users that carry IKR:EMAIL.
-  dynamic "statement" {
-    for_each = {
-      DeleteOldAccessKeysOfTaggedUsers     = "iam:DeleteAccessKey"
-      DeactivateOldAccessKeysOfTaggedUsers = "iam:UpdateAccessKey"
-    }
-
-    content {
-      sid       = statement.key
-      actions   = [statement.value]
-      resources = [local.iam_users_arn]
-
-      condition {
-        test     = "Null"
-        variable = local.owner_tag_condition_key
-        values   = ["false"]
-      }
-    }
-  }
-
   statement {
     sid       = "RequeueFailedDeletions"
     actions   = ["dynamodb:PutItem"]
@@ -227,61 +177,6 @@ data "aws_iam_policy_document" "destructor" {
 # ---------------------------------------------------------------------------------------------------
 # Concerns of both functions
 # ---------------------------------------------------------------------------------------------------
-
-data "aws_iam_policy_document" "user_keys" {
-  for_each = local.user_key_statements
-
-  dynamic "statement" {
-    for_each = local.attach_user_keys_policy ? [each.value] : []
-    content {
-      sid       = statement.value.sid
-      actions   = statement.value.actions
-      resources = [local.user_key_parameter_arn]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "user_keys_kms" {
-  dynamic "statement" {
-    for_each = local.attach_user_keys_kms_policy ? [var.secret_kms_key_arn] : []
-    content {
-      sid       = "EncryptDecryptionKeys"
-      actions   = ["kms:Encrypt"]
-      resources = [statement.value]
-    }
-  }
-}
-
-# The rotator's delivery targets (IKR:DELIVER_TO): exactly the secrets, parameters and functions the
-# delivery_* inputs bound, each statement only when its input is set.
-data "aws_iam_policy_document" "delivery_targets" {
-  dynamic "statement" {
-    for_each = var.delivery_secret_prefix != null ? [var.delivery_secret_prefix] : []
-    content {
-      sid       = "DeliverToSecrets"
-      actions   = ["secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret"]
-      resources = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:${statement.value}*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.delivery_parameter_prefix != null ? [var.delivery_parameter_prefix] : []
-    content {
-      sid       = "DeliverToParameters"
-      actions   = ["ssm:PutParameter"]
-      resources = ["${local.ssm_parameter_arn_prefix}${statement.value}*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(var.delivery_functions) > 0 ? [var.delivery_functions] : []
-    content {
-      sid       = "DeliverToFunctions"
-      actions   = ["lambda:InvokeFunction"]
-      resources = [for name in statement.value : "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${name}"]
-    }
-  }
-}
 
 data "aws_iam_policy_document" "ses" {
   dynamic "statement" {
@@ -333,13 +228,14 @@ data "aws_iam_policy_document" "table_kms" {
   }
 }
 
+# The log groups of the functions that run with the role: its own, and the account worker's for the rotator's.
 data "aws_iam_policy_document" "logs" {
   for_each = local.functions
 
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.this[each.key].arn}:*"]
+    resources = [for key, function in local.deployed_functions : "${aws_cloudwatch_log_group.this[key].arn}:*" if function.role == each.key]
   }
 }
 
@@ -362,9 +258,8 @@ data "aws_iam_policy_document" "this" {
   for_each = local.functions
 
   source_policy_documents = concat(
-    [local.function_policy_documents[each.key], data.aws_iam_policy_document.user_keys[each.key].json],
-    # only the rotator encrypts a SecureString (deleting one needs no KMS call), and only it delivers keys
-    each.key == "rotator" ? [data.aws_iam_policy_document.user_keys_kms.json, data.aws_iam_policy_document.delivery_targets.json] : [],
+    local.function_policy_documents[each.key],
+    local.account_policy_documents[each.key],
     local.shared_policy_documents,
     [data.aws_iam_policy_document.kms_rotation[each.key].json],
     [data.aws_iam_policy_document.logs[each.key].json, data.aws_iam_policy_document.tracing.json],

@@ -86,9 +86,11 @@ locals {
 
   alias_name = "live"
 
-  # What differs between the two functions; everything else is written once for both.
+  # What differs between the two functions; everything else is written once for both. Each has a role of its
+  # own (iam.tf); the account worker (accounts.tf) is deployed like them, with the rotator's role.
   functions = {
     rotator = {
+      role              = "rotator"
       function_name     = var.key_creator_function_name
       role_name         = var.key_creator_role_name
       description       = "IKR: creates a new access key pair for IAM users whose key is due, mails it and schedules the old key's deletion"
@@ -98,6 +100,7 @@ locals {
       alias_description = "The published version the schedule invokes"
     }
     destructor = {
+      role              = "destructor"
       function_name     = var.key_destructor_function_name
       role_name         = var.key_destructor_role_name
       description       = "IKR: deletes an old access key pair when its deletion date has passed and tells its owner"
@@ -178,11 +181,11 @@ resource "aws_ssm_parameter" "smtp_password" {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Both functions: log group, function and the alias their trigger invokes (roles are in iam.tf)
+# Every function: log group, function and the alias its trigger invokes (roles are in iam.tf)
 # ---------------------------------------------------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "this" {
-  for_each = local.functions
+  for_each = local.deployed_functions
 
   name              = "/aws/lambda/${each.value.function_name}"
   retention_in_days = var.cw_log_group_retention
@@ -192,11 +195,11 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_lambda_function" "this" {
-  for_each = local.functions
+  for_each = local.deployed_functions
 
   function_name    = each.value.function_name
   description      = each.value.description
-  role             = aws_iam_role.this[each.key].arn
+  role             = aws_iam_role.this[each.value.role].arn
   filename         = each.value.jar_path
   source_code_hash = filebase64sha256(each.value.jar_path)
   handler          = each.value.handler
@@ -219,7 +222,7 @@ resource "aws_lambda_function" "this" {
   }
 
   environment {
-    variables = merge(each.value.environment, local.record_environment)
+    variables = merge(each.value.environment, local.record_environment, local.account_environment[each.value.role])
   }
 
   tags = var.tags
@@ -254,8 +257,8 @@ resource "aws_lambda_function" "this" {
       error_message = "delivery_parameter_prefix must not reach the mailer's secret ${coalesce(local.mailer_secret_parameter_name, "-")}: choose a path outside it."
     }
     precondition {
-      condition     = each.key != "rotator" || length(setintersection(var.delivery_functions, [var.key_creator_function_name, var.key_destructor_function_name])) == 0
-      error_message = "delivery_functions must not name IKR's own functions (${var.key_creator_function_name}, ${var.key_destructor_function_name}): a key is delivered to a function of yours."
+      condition     = each.key != "rotator" || length(setintersection(var.delivery_functions, [for function in local.deployed_functions : function.function_name])) == 0
+      error_message = "delivery_functions must not name IKR's own functions (${join(", ", [for function in local.deployed_functions : function.function_name])}): a key is delivered to a function of yours."
     }
     # The module always sets SMTP_PASSWORD_PARAMETER, which the functions refuse over plain unless
     # SMTP_ALLOW_PLAINTEXT_AUTH is true.
@@ -271,7 +274,7 @@ resource "aws_lambda_function" "this" {
 }
 
 resource "aws_lambda_alias" "this" {
-  for_each = local.functions
+  for_each = local.deployed_functions
 
   name             = local.alias_name
   description      = each.value.alias_description

@@ -97,3 +97,28 @@ output "table_resource_policy_json" {
   description = "The resource-based policy that lets only IKR's roles (and the table administrators, for deletes) write the table's items; attached unless `create_table_resource_policy` is false"
   value       = data.aws_iam_policy_document.table.json
 }
+
+output "account_queue_url" {
+  description = "URL of the SQS queue of accounts the schedule sends one message per account to (`ACCOUNT_QUEUE_URL`); null with `accounts = \"self\"`"
+  value       = one(aws_sqs_queue.accounts[*].url)
+}
+
+output "account_queue_arn" {
+  description = "ARN of the accounts queue; null with `accounts = \"self\"`"
+  value       = one(aws_sqs_queue.accounts[*].arn)
+}
+
+output "account_dlq_url" {
+  description = "URL of the accounts queue's dead-letter queue; null with `accounts = \"self\"`"
+  value       = one(aws_sqs_queue.accounts_dlq[*].url)
+}
+
+output "account_dlq_arn" {
+  description = "ARN of the accounts queue's dead-letter queue; null with `accounts = \"self\"`"
+  value       = one(aws_sqs_queue.accounts_dlq[*].arn)
+}
+
+output "account_worker_function_name" {
+  description = "Name of the account worker function, which rotates one account per message; null with `accounts = \"self\"`"
+  value       = local.fan_out ? aws_lambda_function.this["account_worker"].function_name : null
+}

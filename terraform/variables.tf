@@ -534,51 +534,24 @@ variable "secret_kms_key_arn" {
   type        = string
   default     = null
   description = "ARN of a customer managed KMS key that encrypts the per-user SecureStrings /ikr/secret/iam/<user> (SECRET_KMS_KEY_ID). Null means the AWS managed `aws/ssm` key, which every principal of the account may use to decrypt. When set, the rotator gets kms:Encrypt on it; grant kms:Decrypt to the users who decrypt their mails"
-
-  # IAM policies name a KMS key by its key ARN only (no key id, alias name or alias ARN).
-  validation {
-    condition     = var.secret_kms_key_arn == null || !strcontains(coalesce(var.secret_kms_key_arn, "-"), "alias/")
-    error_message = "secret_kms_key_arn must be the key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias: the rotator's IAM grant names the key ARN, and IAM does not honour aliases. Look the key ARN up with aws kms describe-key --key-id <alias>."
-  }
-
-  validation {
-    condition     = var.secret_kms_key_arn == null || strcontains(coalesce(var.secret_kms_key_arn, "-"), "alias/") || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$", coalesce(var.secret_kms_key_arn, "-")))
-    error_message = "secret_kms_key_arn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), or null."
-  }
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Delivery targets (IKR:DELIVER_TO): each kind is off unless set, and the rotator is granted exactly these
+# Delivery targets (IKR:DELIVER_TO): each kind is off unless set, and the rotator is granted exactly these.
+# These and secret_kms_key_arn are checked by modules/key-access-policy, which grants them here and in the
+# member role of each account of an organization (modules/member-role): one set of rules for both.
 # ---------------------------------------------------------------------------------------------------
 
 variable "delivery_secret_prefix" {
   type        = string
   default     = null
   description = "`DELIVERY_SECRET_PREFIX`: users may have their new key delivered to Secrets Manager secrets whose name starts with this (e.g. `ikr/`); the rotator gets secretsmanager:CreateSecret, PutSecretValue and DescribeSecret on `secret:<prefix>*`. Null: no `secretsmanager:` target"
-
-  # The rule the rotator checks at cold start (DeliveryBounds): the start of a secret name.
-  validation {
-    condition     = var.delivery_secret_prefix == null || can(regex("^[A-Za-z0-9/_+=.@-]{1,511}$", coalesce(var.delivery_secret_prefix, "-")))
-    error_message = "delivery_secret_prefix must be the start of a secret name: 1 to 511 letters, digits and /_+=.@-, e.g. ikr/, or null."
-  }
 }
 
 variable "delivery_parameter_prefix" {
   type        = string
   default     = null
   description = "`DELIVERY_PARAMETER_PREFIX`: users may have their new key delivered to SSM SecureStrings whose name starts with this (e.g. `/ikr/keys/`); the rotator gets ssm:PutParameter on `parameter<prefix>*` (and kms:Encrypt on `secret_kms_key_arn` when set). Null: no `ssm:` target"
-
-  # The rules the rotator checks at cold start (DeliveryBounds): a path, clear of IKR's own parameters.
-  validation {
-    condition     = var.delivery_parameter_prefix == null || (length(coalesce(var.delivery_parameter_prefix, "-")) <= 1011 && can(regex("^/[A-Za-z0-9_./-]*$", coalesce(var.delivery_parameter_prefix, "-"))) && !strcontains(coalesce(var.delivery_parameter_prefix, "-"), "//"))
-    error_message = "delivery_parameter_prefix must be the start of a parameter path: a / followed by at most 1010 letters, digits and _.-/, without //, e.g. /ikr/keys/, or null."
-  }
-
-  validation {
-    condition = var.delivery_parameter_prefix == null || alltrue([for own in ["/ikr/secret/", "/ikr/record-mac-key"] :
-    !startswith(own, coalesce(var.delivery_parameter_prefix, "-")) && !startswith(coalesce(var.delivery_parameter_prefix, "-"), own)])
-    error_message = "delivery_parameter_prefix must not reach IKR's own parameters (/ikr/secret/..., /ikr/record-mac-key): choose a path outside them, e.g. /ikr/keys/."
-  }
 }
 
 variable "delivery_functions" {
@@ -586,10 +559,93 @@ variable "delivery_functions" {
   default     = []
   nullable    = false
   description = "`DELIVERY_FUNCTIONS`: the Lambda functions (names, in the module's account and region) users may have their new key delivered to; the rotator gets lambda:InvokeFunction on exactly these. Empty: no `lambda:` target"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Accounts: one deployment (the hub) for many accounts of an AWS Organization (accounts.tf)
+# ---------------------------------------------------------------------------------------------------
+
+variable "accounts" {
+  type        = string
+  default     = "self"
+  nullable    = false
+  description = "`ACCOUNTS`: whose keys IKR rotates. `self` (the default): this account only, no role assumed. Otherwise the hub mode: comma-separated 12-digit account ids, `organization` (every ACTIVE account of the organization) or `organization:<ou-id>,<ou-id>` (the ACTIVE accounts of these OUs and their OUs below); the schedule then sends one message per account to a queue, and the account worker rotates each account through its `member_role_name` role"
+
+  # The forms the functions accept (AccountSelection); OU ids as Organizations documents them.
+  validation {
+    condition     = can(regex("^(self|organization|organization:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}(,ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})*|[0-9]{12}(,[0-9]{12})*)$", var.accounts))
+    error_message = "accounts must be self, organization, organization:<ou-id>[,<ou-id>...] with OU ids such as ou-ab12-cd34ef56, or comma-separated 12-digit account ids, without spaces."
+  }
 
   validation {
-    condition     = alltrue([for name in var.delivery_functions : can(regex("^[A-Za-z0-9_-]{1,64}$", name))])
-    error_message = "delivery_functions must hold function names (1 to 64 letters, digits, - and _), not ARNs: the grants name functions of the module's own account and region."
+    condition     = length(distinct(split(",", var.accounts))) == length(split(",", var.accounts))
+    error_message = "accounts names an account or OU twice."
+  }
+
+  # Each listed account is a role ARN in both roles' inline policies (IAM: 10,240 characters per role) and an
+  # id in ACCOUNTS (Lambda: 4 KB of environment variables per function).
+  validation {
+    condition     = length(split(",", var.accounts)) <= 100
+    error_message = "accounts lists more than 100 accounts: IAM limits a role's inline policies to 10,240 characters and Lambda a function's environment to 4 KB. Select them by organization or OU instead."
+  }
+}
+
+variable "member_role_name" {
+  type        = string
+  default     = "ikr-member"
+  nullable    = false
+  description = "`MEMBER_ROLE_NAME`: the role (modules/member-role) the rotator, the account worker and the destructor assume in each account but with `accounts = \"self\"`"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.member_role_name))
+    error_message = "member_role_name must be an IAM role name: 1 to 64 characters, letters, digits and +=,.@_- (no path)."
+  }
+}
+
+variable "member_external_id" {
+  type        = string
+  default     = null
+  description = "`MEMBER_EXTERNAL_ID`: the external id the functions give when they assume the member role, and that its trust policy requires. Null: none. Not a secret (AWS shows it to anyone who can read the role), so not marked sensitive"
+
+  validation {
+    condition     = var.member_external_id == null || try(length(var.member_external_id) >= 2 && length(var.member_external_id) <= 1224 && can(regex("^[A-Za-z0-9_+=,.@:/-]+$", var.member_external_id)), false)
+    error_message = "member_external_id must be 2 to 1224 characters: letters, digits and _+=,.@:/- (as STS AssumeRole accepts), or null."
+  }
+}
+
+variable "max_account_concurrency" {
+  type        = number
+  default     = 5
+  nullable    = false
+  description = "How many accounts the account worker rotates at once: the `maximum_concurrency` of its queue's event source mapping (2 to 1000). Each account also keeps its own `max_concurrency`, so IAM's per-account rate limits hold"
+
+  validation {
+    condition     = var.max_account_concurrency >= 2 && var.max_account_concurrency <= 1000 && floor(var.max_account_concurrency) == var.max_account_concurrency
+    error_message = "max_account_concurrency must be a whole number from 2 to 1000, the maximum_concurrency Lambda accepts for an SQS event source."
+  }
+}
+
+variable "account_max_receive_count" {
+  type        = number
+  default     = 5
+  nullable    = false
+  description = "How often an account's message is received (a failed account run each time) before SQS moves it to the dead-letter queue (`maxReceiveCount`, 1 to 1000; AWS recommends at least 5 for a Lambda event source)"
+
+  validation {
+    condition     = var.account_max_receive_count >= 1 && var.account_max_receive_count <= 1000 && floor(var.account_max_receive_count) == var.account_max_receive_count
+    error_message = "account_max_receive_count must be a whole number from 1 to 1000, the maxReceiveCount SQS accepts."
+  }
+}
+
+variable "account_worker_function_name" {
+  type        = string
+  default     = "iam-key-account-worker"
+  nullable    = false
+  description = "Name of the Lambda function that rotates one account per message of the accounts queue (only with `accounts` other than `self`); it runs the rotator's jar with the rotator's role"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.account_worker_function_name))
+    error_message = "account_worker_function_name must be 1 to 64 characters: letters, digits, '_' and '-'."
   }
 }
 
@@ -614,7 +670,7 @@ variable "create_alarms" {
   type        = bool
   default     = true
   nullable    = false
-  description = "Whether to create the CloudWatch alarms on a failed user or record, an item that needs a person, a message in the destructor's on-failure queue, a rotator error and a rotator that did not run (see the README's Metrics and alarms)"
+  description = "Whether to create the CloudWatch alarms on a failed user or record, an item that needs a person, a message in the destructor's on-failure queue, a rotator error and a rotator that did not run, and with `accounts` other than `self` on the account worker and the accounts' dead-letter queue (see the README's Metrics and alarms)"
 }
 
 variable "alarm_topic_arn" {

@@ -198,7 +198,28 @@ class TerraformValidationIT {
                         + "smtp_password_parameter_name = \"/mail/smtp\"\ndelivery_parameter_prefix = \"/mail/\"\n"
                         + "delivery_functions = [\"iam-key-creator\"]",
                         "delivery_parameter_prefix must not reach the mailer's secret /mail/smtp",
-                        "delivery_functions must not name IKR's own functions"));
+                        "delivery_functions must not name IKR's own functions"),
+                refused("accounts of an OU id too short", "accounts = \"organization:ou-ab12-cd34\"",
+                        "accounts must be self, organization, organization:<ou-id>[,<ou-id>...]"),
+                // short entries: Terraform prints the value with each refusal, and a round's refusals must fit in
+                // the output tail a failed plan reports
+                refused("accounts of 101 entries, all the same and none an account id",
+                        "accounts = \"" + String.join(",", java.util.Collections.nCopies(101, "1")) + "\"",
+                        "accounts must be self, organization, organization:<ou-id>[,<ou-id>...]",
+                        "accounts names an account or OU twice", "accounts lists more than 100 accounts"),
+                refused("account worker name with a dot", "account_worker_function_name = \"ikr.worker\"",
+                        "account_worker_function_name must be 1 to 64 characters"),
+                refused("member role name with a path", "member_role_name = \"ikr/member\"",
+                        "member_role_name must be an IAM role name"),
+                refused("member external id of one character", "member_external_id = \"x\"",
+                        "member_external_id must be 2 to 1224 characters"),
+                refused("account concurrency 1", "max_account_concurrency = 1",
+                        "max_account_concurrency must be a whole number from 2 to 1000"),
+                refused("max receive count 0", "account_max_receive_count = 0",
+                        "account_max_receive_count must be a whole number from 1 to 1000"),
+                refused("account concurrency above the reserved concurrency",
+                        "accounts = \"organization\"\nreserved_concurrent_executions = 4\nmax_account_concurrency = 5",
+                        "max_account_concurrency (5) must not exceed reserved_concurrent_executions (4)"));
     }
 
     @ParameterizedTest(name = "plan refuses {0}")
@@ -218,8 +239,11 @@ class TerraformValidationIT {
 
     /**
      * The refused inputs, planned in rounds: Terraform checks every input variable before it plans and reports every
-     * refusal at once, so inputs of different variables share one plan; a precondition (any case that picks a mailer,
-     * or sets deactivate_after_days) is only checked once the variables pass, so each such case is planned alone.
+     * refusal at once, so inputs of different variables share one plan. It checks the variables of a module the hub
+     * calls (modules/key-access-policy: the delivery targets and secret_kms_key_arn) only once the hub's own pass, so
+     * those cases share rounds of their own; a precondition (any case that picks a mailer, sets
+     * deactivate_after_days, or a reserved concurrency for the account worker) only once all variables pass, so each
+     * such case is planned alone.
      */
     private static final Rounds ROUNDS = Rounds.of(refusedInputs().map(Arguments::get).toList());
 
@@ -249,10 +273,19 @@ class TerraformValidationIT {
         return Pattern.compile("(?<![a-z_])" + Pattern.quote(oneLine(message))).matcher(oneLine(refusal)).find();
     }
 
-    /** Cases grouped so that no variable appears twice in a round, and a precondition case is alone; a few a round. */
+    /**
+     * Cases grouped so that no variable appears twice in a round, the called module's cases only with each other, and a
+     * precondition case alone; a few a round.
+     */
     private record Rounds(List<List<Object[]>> rounds) {
 
         private static final Pattern ASSIGNED = Pattern.compile("(?m)^\\s*([a-z_]+)\\s*=");
+        /** Inputs whose cases are checked by a precondition, after every variable passed: each planned alone. */
+        private static final Set<String> PRECONDITION_INPUTS =
+                Set.of("mail_client", "deactivate_after_days", "reserved_concurrent_executions");
+        /** Inputs checked by modules/key-access-policy, after the hub's own variables passed. */
+        private static final Set<String> CALLED_MODULE_INPUTS = Set.of("secret_kms_key_arn", "delivery_secret_prefix",
+                "delivery_parameter_prefix", "delivery_functions");
         /** So that every refusal of a round fits in the output tail a failed terraform command reports. */
         private static final int MOST_PER_ROUND = 4;
 
@@ -262,9 +295,11 @@ class TerraformValidationIT {
             for (Object[] testCase : cases) {
                 Set<String> assigned = assigned((String) testCase[1]);
                 boolean alone = precondition(assigned);
+                boolean calledModule = !java.util.Collections.disjoint(assigned, CALLED_MODULE_INPUTS);
                 int round = alone ? -1 : java.util.stream.IntStream.range(0, rounds.size())
-                        .filter(i -> !names.get(i).contains("mail_client")
-                                && !names.get(i).contains("deactivate_after_days") && rounds.get(i).size() < MOST_PER_ROUND)
+                        .filter(i -> java.util.Collections.disjoint(names.get(i), PRECONDITION_INPUTS)
+                                && rounds.get(i).size() < MOST_PER_ROUND)
+                        .filter(i -> calledModule == !java.util.Collections.disjoint(names.get(i), CALLED_MODULE_INPUTS))
                         .filter(i -> java.util.Collections.disjoint(names.get(i), assigned))
                         .findFirst().orElse(-1);
                 if (round < 0) {
@@ -278,7 +313,7 @@ class TerraformValidationIT {
             return new Rounds(rounds);
         }
 
-        /** Whether a round checks a precondition: a mailer's own settings, or the deactivation before the deletion. */
+        /** Whether a round checks a precondition (one of {@link #PRECONDITION_INPUTS}): it is planned, never validated. */
         boolean precondition(int round) {
             return precondition(assigned(inputs(round)));
         }
@@ -294,7 +329,7 @@ class TerraformValidationIT {
         }
 
         private static boolean precondition(Set<String> assigned) {
-            return assigned.contains("mail_client") || assigned.contains("deactivate_after_days");
+            return !java.util.Collections.disjoint(assigned, PRECONDITION_INPUTS);
         }
 
         int roundOf(String description) {
@@ -383,7 +418,8 @@ class TerraformValidationIT {
         assertThat(variables.path("SECRET_KMS_KEY_ID").asText())
                 .as("the ssm: targets' customer key, even without encrypt_key_pair").isEqualTo(SECRET_KEY_ARN);
         String account = "arn:aws:%s:us-east-1:" + Moto.ACCOUNT_ID + ":";
-        JsonNode delivery = readPolicyDocument(plan, "delivery_targets").path("Statement");
+        JsonNode delivery = readPolicyDocument(plan, "module.key_access.data.aws_iam_policy_document.delivery_targets")
+                .path("Statement");
         assertThat(delivery).hasSize(3);
         assertStatement(delivery.get(0), "DeliverToSecrets", List.of("secretsmanager:CreateSecret",
                 "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"),
@@ -393,15 +429,66 @@ class TerraformValidationIT {
         assertStatement(delivery.get(2), "DeliverToFunctions", List.of("lambda:InvokeFunction"),
                 List.of(account.formatted("lambda") + "function:deliver-ci-key",
                         account.formatted("lambda") + "function:deliver-db-key"));
-        assertStatement(readPolicyDocument(plan, "user_keys_kms").path("Statement").get(0), "EncryptDecryptionKeys",
-                List.of("kms:Encrypt"), List.of(SECRET_KEY_ARN));
+        assertStatement(readPolicyDocument(plan, "module.key_access.data.aws_iam_policy_document.user_keys_kms")
+                .path("Statement").get(0), "EncryptDecryptionKeys", List.of("kms:Encrypt"), List.of(SECRET_KEY_ARN));
     }
 
-    /** A policy document of the module, as the plan read it (its inputs are known at plan). */
-    private static JsonNode readPolicyDocument(JsonNode plan, String name) throws IOException {
-        return JSON.readTree(resource(plan.path("prior_state").path("values").path("root_module")
-                .path("child_modules").path(0).path("resources"),
-                "module.iam_key_rotator.data.aws_iam_policy_document." + name).path("json").asText());
+    /**
+     * The hub of an organization's OUs, the accounts the organization lists: the rotator may list them and both roles
+     * may assume the member role of any account (the organization decides which). The functions' environment is
+     * known only after apply (the queue's URL); TerraformModuleIT checks it, for a list of accounts.
+     */
+    @Test
+    void plan_acceptsAnOrganizationsOus_andGrantsTheOrganizationsAccountsAndAnyAccountsMemberRole() throws IOException {
+        writeOverride("""
+                accounts                  = "organization:ou-ab12-cd34ef56,ou-ab12-0123456789abcdef"
+                member_role_name          = "ikr-member-role"
+                member_external_id        = "ikr:hub/1"
+                max_account_concurrency   = 1000
+                account_max_receive_count = 1000
+                """);
+
+        plan("-out=validation.tfplan");
+        JsonNode plan = JSON.readTree(deploy.run("show", "-json", "-no-color", "validation.tfplan"));
+        JsonNode planned = plan.path("planned_values").path("root_module").path("child_modules").path(0)
+                .path("resources");
+
+        JsonNode rotator = readPolicyDocument(plan, "data.aws_iam_policy_document.accounts[\"rotator\"]")
+                .path("Statement");
+        assertThat(rotator).hasSize(2);
+        assertStatement(rotator.get(0), "AssumeMemberRoles", List.of("sts:AssumeRole"),
+                List.of("arn:aws:iam::*:role/ikr-member-role"));
+        assertStatement(rotator.get(1), "ListOrganizationAccounts", List.of("organizations:ListAccounts",
+                "organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"), List.of("*"));
+        JsonNode destructor = readPolicyDocument(plan, "data.aws_iam_policy_document.accounts[\"destructor\"]")
+                .path("Statement");
+        assertThat(destructor).hasSize(1);
+        assertStatement(destructor.get(0), "AssumeMemberRoles", List.of("sts:AssumeRole"),
+                List.of("arn:aws:iam::*:role/ikr-member-role"));
+
+        assertThat(resource(planned, "module.iam_key_rotator.aws_lambda_function.this[\"account_worker\"]")
+                .path("handler").asText()).isEqualTo("dev.ikr.rotator.AccountWorkerHandler::handleRequest");
+        JsonNode mapping = resource(planned, "module.iam_key_rotator.aws_lambda_event_source_mapping.account_worker[0]");
+        assertThat(mapping.path("scaling_config").path(0).path("maximum_concurrency").asInt()).isEqualTo(1000);
+        assertThat(mapping.path("batch_size").asInt()).isEqualTo(1);
+        assertThat(resource(planned, "module.iam_key_rotator.aws_sqs_queue.accounts_dlq[0]")
+                .path("message_retention_seconds").asInt()).isEqualTo(1_209_600);
+    }
+
+    /**
+     * A policy document of the module or of a module it calls ({@code module.key_access}), by its address below
+     * {@code module.iam_key_rotator}, as the plan read it (its inputs are known at plan).
+     */
+    private static JsonNode readPolicyDocument(JsonNode plan, String address) throws IOException {
+        List<JsonNode> resources = new ArrayList<>();
+        collect(plan.path("prior_state").path("values").path("root_module"), resources);
+        return JSON.readTree(resource(JSON.valueToTree(resources), "module.iam_key_rotator." + address)
+                .path("json").asText());
+    }
+
+    private static void collect(JsonNode module, List<JsonNode> found) {
+        module.path("resources").forEach(found::add);
+        module.path("child_modules").forEach(child -> collect(child, found));
     }
 
     private static void assertStatement(JsonNode statement, String sid, List<String> actions, List<String> resources) {

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ikr.cli.TerraformDeploy;
 import dev.ikr.testbed.Moto;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,8 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,7 +108,7 @@ class UpgradeFromOriginalIT {
         http = UrlConnectionHttpClient.create();
         east = dynamoDb(Region.US_EAST_1);
         west = dynamoDb(Region.US_WEST_2);
-        Path zip = tinyPythonZip(work.resolve("function.zip"));
+        Path zip = StandInPackage.write(work.resolve("function.zip"));
 
         // moto has no AWS managed policies unless told to load them: the original's attachment gets a stand-in
         String logsPolicy;
@@ -292,15 +288,6 @@ class UpgradeFromOriginalIT {
     }
 
     /** One handler module, for the original's functions and layers and in place of IKR's jars. */
-    private static Path tinyPythonZip(Path zip) throws IOException {
-        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
-            out.putNextEntry(new ZipEntry("handler.py"));
-            out.write("def handler(event, context):\n    return None\n".getBytes(StandardCharsets.UTF_8));
-            out.closeEntry();
-        }
-        return zip;
-    }
-
     private static void copyTerraformFiles(Path from, Path into) throws IOException {
         Files.createDirectories(into);
         try (Stream<Path> files = Files.list(from)) {
