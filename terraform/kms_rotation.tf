@@ -65,6 +65,8 @@ variable "kms_pending_window_days" {
 locals {
   kms_keys_arn    = "arn:${local.partition}:kms:${local.region}:${local.account_id}:key/*"
   kms_aliases_arn = "arn:${local.partition}:kms:${local.region}:${local.account_id}:alias/*"
+  # the owner tag a key must carry for the grants on existing keys (as modules/key-access-policy for users)
+  kms_owner_tag_condition_key = "aws:ResourceTag/IKR:EMAIL"
 
   # Each function's own variables for KMS keys: none unless enable_kms_rotation (main.tf drops the null ones).
   kms_rotation_environment = {
@@ -108,7 +110,7 @@ data "aws_iam_policy_document" "kms_rotation" {
       resources = statement.value.resources
 
       dynamic "condition" {
-        for_each = statement.value.owner ? [local.owner_tag_condition_key] : statement.value.request ? ["aws:RequestTag/IKR:EMAIL"] : []
+        for_each = statement.value.owner ? [local.kms_owner_tag_condition_key] : statement.value.request ? ["aws:RequestTag/IKR:EMAIL"] : []
         content {
           test     = "Null"
           variable = condition.value

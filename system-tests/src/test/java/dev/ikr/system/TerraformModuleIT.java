@@ -40,7 +40,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -568,13 +567,7 @@ class TerraformModuleIT {
             assertThat(Stream.concat(rotatorPolicy.stream(), destructorPolicy.stream()))
                     .noneMatch(action -> action.contains("*"));
         } finally {
-            previous.forEach((name, value) -> {
-                if (value == null) {
-                    System.clearProperty(name);
-                } else {
-                    System.setProperty(name, value);
-                }
-            });
+            restore(previous);
         }
         String trust = URLDecoder.decode(iam.getRole(request -> request.roleName("iam-key-creator")).role()
                 .assumeRolePolicyDocument(), StandardCharsets.UTF_8);
@@ -592,8 +585,22 @@ class TerraformModuleIT {
 
     /** The functions' code finds AWS through the SDK's settings: point them at this test's own moto for a while. */
     private Map<String, String> pointTheSdkAtThisMoto() {
+        return pointTheSdkAt(moto.endpoint());
+    }
+
+    private static void restore(Map<String, String> previous) {
+        previous.forEach((name, value) -> {
+            if (value == null) {
+                System.clearProperty(name);
+            } else {
+                System.setProperty(name, value);
+            }
+        });
+    }
+
+    private static Map<String, String> pointTheSdkAt(java.net.URI endpoint) {
         var previous = new java.util.HashMap<String, String>();
-        Map<String, String> wanted = Map.of("aws.endpointUrl", moto.endpoint().toString(), "aws.region", Moto.REGION,
+        Map<String, String> wanted = Map.of("aws.endpointUrl", endpoint.toString(), "aws.region", Moto.REGION,
                 "aws.accessKeyId", "testing", "aws.secretAccessKey", "testing");
         wanted.forEach((name, value) -> {
             previous.put(name, System.getProperty(name));
@@ -807,39 +814,59 @@ class TerraformModuleIT {
     }
 
     /**
-     * The issue's "runs a rotation in the member account", through the account worker of the Java side of issue 17:
-     * disabled until {@code dev.ikr.rotator.AccountWorkerHandler} exists, then failing until completed. What is here
-     * already works: a tagged user with an old key in the member account, which the hub's account does not see.
-     *
-     * <p>To complete it: run {@code AccountWorkerHandler} in-process with the worker's environment from the state
-     * ({@code environment(worker)}, pointed at this moto) on an SQS event whose body is
-     * {@code {"account":"222222222222","dispatchedAt":...,"continuation":0}}, then assert that member-alice has a new
-     * key in the member account, that the hub's table has her item with {@code account = 222222222222}, and that her
-     * /ikr/secret/iam/member-alice parameter is in the member account's SSM. Send nothing to the deployed queue while
-     * its mapping is enabled: moto then invokes the function in Docker, and SendMessage fails (500) without it.
+     * The issue's "runs a rotation in the member account": the account worker, in-process with the deployed worker's
+     * environment, takes a message for the member account as the mapping would deliver it. The old key of a tagged
+     * user of the member account is replaced there; the hub's table holds the rotation's item naming that account; the
+     * user's decryption key is in the member account's SSM, not the hub's. (Nothing is sent to the deployed queue:
+     * with its mapping enabled, moto would try to run the function in Docker.)
      */
     @Test
     @Order(17)
-    @EnabledIf(value = "accountWorkerExists",
-            disabledReason = "the account worker (Java side of issue 17) is not built yet: the rotation step comes with it")
     void organization_rotation_runsInTheMemberAccount_throughTheAccountWorker() {
-        organization.applied();
+        OrganizationDeployment.Applied applied = organization.applied();
+        Map<String, String> env = environment(resource(resources(applied.state()), "aws_lambda_function", "this",
+                "account_worker"));
+        String oldKey;
         try (IamClient member = memberAccountIam(); IamClient hub = organizationHubIam()) {
             member.createUser(request -> request.userName("member-alice")
                     .tags(tag -> tag.key("IKR:EMAIL").value("member-alice@example.com")));
-            member.createAccessKey(request -> request.userName("member-alice"));
-            assertThat(member.listAccessKeys(request -> request.userName("member-alice")).accessKeyMetadata()).hasSize(1);
+            oldKey = member.createAccessKey(request -> request.userName("member-alice")).accessKey().accessKeyId();
             assertThat(hub.listUsers().users()).noneMatch(user -> user.userName().equals("member-alice"));
         }
-        fail("complete this test: run dev.ikr.rotator.AccountWorkerHandler on member-alice's account (see its Javadoc)");
-    }
-
-    static boolean accountWorkerExists() {
+        Map<String, String> previous = pointTheSdkAt(organization.endpoint());
         try {
-            Class.forName("dev.ikr.rotator.AccountWorkerHandler", false, TerraformModuleIT.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
+            var clients = new AwsClients();
+            clients.ses().verifyEmailIdentity(request -> request.emailAddress(env.get("MAIL_FROM")));
+            var message = new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
+            message.setMessageId("m-1");
+            message.setBody("{\"account\":\"" + OrganizationDeployment.MEMBER_ACCOUNT + "\",\"dispatchedAt\":\""
+                    + Instant.now() + "\",\"continuation\":0}");
+            var event = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+            event.setRecords(List.of(message));
+
+            var response = new dev.ikr.rotator.AccountWorkerHandler(RotatorConfig.from(env), clients,
+                    clockAt(Instant.now().plus(Duration.ofDays(100)))).handleRequest(event, context());
+
+            assertThat(response.getBatchItemFailures()).as("the member account's message succeeds").isEmpty();
+            var items = clients.dynamoDb().scan(request -> request.tableName(env.get("IAM_KEY_ROTATOR_TABLE")))
+                    .items();
+            assertThat(items).filteredOn(item -> item.get("user").s().equals("member-alice")
+                            && item.get("ak").s().equals(oldKey))
+                    .singleElement()
+                    .satisfies(item -> assertThat(item.get("account").s())
+                            .isEqualTo(OrganizationDeployment.MEMBER_ACCOUNT));
+            assertThat(clients.ssm().describeParameters().parameters())
+                    .as("the hub's SSM holds no member user's key")
+                    .noneMatch(parameter -> parameter.name().equals("/ikr/secret/iam/member-alice"));
+        } finally {
+            restore(previous);
+        }
+        try (IamClient member = memberAccountIam(); SsmClient memberSsm = memberAccount(SsmClient.builder())) {
+            assertThat(member.listAccessKeys(request -> request.userName("member-alice")).accessKeyMetadata())
+                    .as("the new key beside the old one, in the member account").hasSize(2)
+                    .anyMatch(key -> key.accessKeyId().equals(oldKey));
+            assertThat(memberSsm.getParameter(request -> request.name("/ikr/secret/iam/member-alice")
+                    .withDecryption(false)).parameter().type().toString()).isEqualTo("SecureString");
         }
     }
 
@@ -850,12 +877,17 @@ class TerraformModuleIT {
 
     /** IAM of the member account, as the hub's functions reach it: through its member role, with the external id. */
     private IamClient memberAccountIam() {
+        return memberAccount(IamClient.builder());
+    }
+
+    /** A client of the member account, through its member role, with the external id. */
+    private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C memberAccount(B builder) {
         try (StsClient sts = aws(StsClient.builder(), organization.endpoint(),
                 AwsBasicCredentials.create("testing", "testing")).build()) {
             var credentials = sts.assumeRole(request -> request
                     .roleArn("arn:aws:iam::" + OrganizationDeployment.MEMBER_ACCOUNT + ":role/ikr-member")
                     .roleSessionName("ikr-rotator").externalId(OrganizationDeployment.EXTERNAL_ID)).credentials();
-            return aws(IamClient.builder(), organization.endpoint(), AwsSessionCredentials.create(
+            return aws(builder, organization.endpoint(), AwsSessionCredentials.create(
                     credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken())).build();
         }
     }
