@@ -234,6 +234,10 @@ resource "aws_lambda_function" "this" {
       error_message = "deactivate_after_days (${coalesce(var.deactivate_after_days, 0)}) must be smaller than delete_after_days (${var.delete_after_days}): the old key is deactivated before it is deleted."
     }
     precondition {
+      condition     = each.key != "rotator" || !var.enable_kms_rotation || var.accounts == "self"
+      error_message = "enable_kms_rotation needs accounts = \"self\": KMS keys are rotated in the deployment's own account, so rotate them with a deployment of their account whose accounts is self."
+    }
+    precondition {
       condition     = each.key != "rotator" || var.mail_client != "mailgun" || var.mailgun_api_url != null
       error_message = "mailgun_api_url is required when mail_client is mailgun."
     }

@@ -96,6 +96,9 @@ class TerraformValidationIT {
     static Stream<Arguments> refusedInputs() {
         String longDomain = String.join(".", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(63));
         return Stream.of(
+                refused("KMS keys by a deployment of many accounts",
+                        "enable_kms_rotation = true\naccounts = \"111111111111\"",
+                        "enable_kms_rotation needs accounts = \"self\""),
                 refused("deactivation not before the deletion", "deactivate_after_days = 5\ndelete_after_days = 5",
                         "deactivate_after_days (5) must be smaller than delete_after_days (5)"),
                 refused("cron with * in both day fields", "cron_expression = \"0 12 * * * *\"",
@@ -282,7 +285,8 @@ class TerraformValidationIT {
         private static final Pattern ASSIGNED = Pattern.compile("(?m)^\\s*([a-z_]+)\\s*=");
         /** Inputs whose cases are checked by a precondition, after every variable passed: each planned alone. */
         private static final Set<String> PRECONDITION_INPUTS =
-                Set.of("mail_client", "deactivate_after_days", "reserved_concurrent_executions");
+                Set.of("mail_client", "deactivate_after_days", "reserved_concurrent_executions",
+                        "enable_kms_rotation");
         /** Inputs checked by modules/key-access-policy, after the hub's own variables passed. */
         private static final Set<String> CALLED_MODULE_INPUTS = Set.of("secret_kms_key_arn", "delivery_secret_prefix",
                 "delivery_parameter_prefix", "delivery_functions");
