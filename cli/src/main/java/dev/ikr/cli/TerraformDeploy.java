@@ -24,6 +24,8 @@ public final class TerraformDeploy {
     /** The local provider mirror of these machines; elsewhere {@code terraform init} downloads the provider. */
     public static final Path PLUGIN_DIR = Path.of(System.getProperty("ikr.terraform.pluginDir", "/opt/tf-plugins"));
     private static final long COMMAND_TIMEOUT_MINUTES = 4;
+    /** How much of a failed command's output its exception carries: enough for several refusals at once. */
+    private static final int TAIL_CHARS = 8000;
 
     private final Path terraform;
     private final Path work;
@@ -153,7 +155,7 @@ public final class TerraformDeploy {
     private static String tail(Path file) {
         try {
             String text = Files.exists(file) ? Files.readString(file) : "";
-            return text.length() > 4000 ? "..." + text.substring(text.length() - 4000) : text;
+            return text.length() > TAIL_CHARS ? "..." + text.substring(text.length() - TAIL_CHARS) : text;
         } catch (IOException e) {
             return "";
         }
