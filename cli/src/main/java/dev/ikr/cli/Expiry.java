@@ -80,7 +80,7 @@ public final class Expiry {
         for (var item : clients.dynamoDb().scanPaginator(request -> request.tableName(table)).items()) {
             RotationRecord record;
             try {
-                record = RotationTableItems.toRecord(item);
+                record = RotationTableItems.commonFields(item);
             } catch (RuntimeException unreadable) {
                 continue;
             }
@@ -181,7 +181,7 @@ public final class Expiry {
         var back = clients.dynamoDb().getItem(request -> request.tableName(table).consistentRead(true)
                 .key(RotationTableItems.key(record.user(), record.oldKeyId()))).item();
         if (back != null && !back.isEmpty()) {
-            RotationRecord now = RotationTableItems.toRecord(back);
+            RotationRecord now = RotationTableItems.commonFields(back);
             entry.put("recordState", now.state().attributeValue());
             now.deleteOn().ifPresent(next -> entry.put("nextDate", next.toString()));
             now.reason().ifPresent(reason -> entry.put("reason", reason));

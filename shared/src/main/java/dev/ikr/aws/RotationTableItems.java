@@ -79,12 +79,25 @@ public final class RotationTableItems {
     }
 
     /**
-     * Reads an item. Items written by the original project carry only {@code user}, {@code ak},
-     * {@code email} and {@code delete_on}: they read as pending deletions.
+     * Reads an access key's item. Items written by the original project carry only {@code user}, {@code ak},
+     * {@code email} and {@code delete_on}: they read as pending deletions. An item that carries a KMS key's
+     * attributes ({@value #KIND} or {@value #ALIASES}) without being a KMS key's item is refused: its seal, made over an
+     * access key's fields, would not cover them.
      *
-     * @throws IllegalArgumentException naming the attribute that is missing or malformed
+     * @throws IllegalArgumentException naming the attribute that is missing, malformed or out of place
      */
     public static RotationRecord toRecord(Map<String, AttributeValue> item) {
+        for (String kmsOnly : new String[] {KIND, ALIASES}) {
+            if (item.containsKey(kmsOnly)) {
+                throw new IllegalArgumentException("the record has a '" + kmsOnly + "' attribute, which only a KMS"
+                        + " key's item (its user an alias name) carries");
+            }
+        }
+        return commonFields(item);
+    }
+
+    /** The fields every item has, whatever its kind (an access key's or a KMS key's): what the TTL stand-in reads. */
+    public static RotationRecord commonFields(Map<String, AttributeValue> item) {
         String user = requiredString(item, USER);
         String oldKey = requiredString(item, OLD_KEY);
         Optional<Instant> deleteOn = number(item, DELETE_ON).map(Instant::ofEpochSecond);
@@ -145,6 +158,6 @@ public final class RotationTableItems {
      */
     public static KmsKeyRecord toKmsKeyRecord(Map<String, AttributeValue> item) {
         String aliases = requiredString(item, ALIASES);
-        return new KmsKeyRecord(toRecord(item), KmsKeyRecord.parseAliasList(aliases));
+        return new KmsKeyRecord(commonFields(item), KmsKeyRecord.parseAliasList(aliases));
     }
 }

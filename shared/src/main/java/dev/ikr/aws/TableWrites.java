@@ -61,7 +61,7 @@ final class TableWrites {
      */
     Optional<Map<String, AttributeValue>> scheduledItem(String user, String oldKeyId, String newKeyId) {
         return get(user, oldKeyId).filter(item -> {
-            RotationRecord record = RotationTableItems.toRecord(item);
+            RotationRecord record = RotationTableItems.commonFields(item);
             return record.state() == RecordState.PENDING_DELETION && record.newKeyId().equals(Optional.of(newKeyId));
         });
     }

@@ -125,10 +125,15 @@ class HostileTableWritesIT {
                 .contains("user alice", "user bob", "user carol"));
     }
 
-    /** A genuine pending deletion of alice's first key, then the item changed in one attribute, its seal kept. */
+    /**
+     * A genuine pending deletion of alice's first key, then the item changed in one attribute, its seal kept: another
+     * date, address, key or count, an account added (so the destructor would assume a member role and act there), or
+     * the kind of a KMS key's item.
+     */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"an earlier delete_on, delete_on", "another email, email", "another new key, new_ak",
-            "another attempt count, attempts"})
+            "another attempt count, attempts", "another account (the destructor would act there), account",
+            "read as a KMS key's item, kind"})
     void aSealedItemWithOneFieldChanged_isNotActedOn(String change, String attribute) {
         account.createUser("alice", Map.of("IKR:EMAIL", "alice@example.com"));
         String old = account.createKey("alice");
@@ -139,6 +144,8 @@ class HostileTableWritesIT {
             case "delete_on" -> n(now.plus(Duration.ofDays(101)));
             case "email" -> s(FORGER);
             case "new_ak" -> s(old);
+            case "account" -> s("111111111111");
+            case "kind" -> s("kms_key");
             default -> AttributeValue.fromN("7");
         });
         account.putItem(item);
@@ -147,8 +154,10 @@ class HostileTableWritesIT {
 
         assertThat(account.keyIds("alice")).as("the old key is kept").containsExactly(old, delivered);
         assertThat(account.sentMailsTo(FORGER)).isEmpty();
-        assertThat(account.sentMailsTo(ADMIN)).singleElement()
-                .satisfies(mail -> assertThat(mail.body()).contains("does not match its fields"));
+        if (!attribute.equals("kind")) {
+            assertThat(account.sentMailsTo(ADMIN)).singleElement()
+                    .satisfies(mail -> assertThat(mail.body()).contains("does not match its fields"));
+        } // a KMS key's attribute on an access key's item: the item cannot be read, and is reported as malformed
     }
 
     @Test
